@@ -1,0 +1,39 @@
+# hegui — two entry points: `make demo` and `make test`. Both create .venv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck wheel-check bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet 'setuptools>=77' wheel
+	$(BIN)/pip install --quiet -e '.[dev]' --config-settings editable_mode=strict
+	touch $(STAMP)
+
+# The strict editable install is a link tree: re-link so files added since are importable.
+install: $(STAMP)
+	@$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . \
+		--config-settings editable_mode=strict >$(VENV)/install.log 2>&1 \
+		|| { cat $(VENV)/install.log; exit 1; }
+
+demo: install
+	@bash scripts/demo.sh $(BIN)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy -p hegui
+	$(BIN)/pytest -q
+	bash scripts/wheel-check.sh $(BIN)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy -p hegui
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_validate.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info out
