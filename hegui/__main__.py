@@ -1,0 +1,5 @@
+"""``python -m hegui`` runs the CLI."""
+
+from hegui.cli import main
+
+main()

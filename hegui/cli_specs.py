@@ -1,0 +1,85 @@
+"""``hegui specs``: list the bundled specs and show one (elements, code lists, rules)."""
+
+from __future__ import annotations
+
+import click
+
+from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.spec import Lang, Spec
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                    help="Language of names and messages.")
+
+
+@click.group()
+def specs() -> None:
+    """List and show the bundled standards."""
+
+
+@specs.command("list")
+@LANG
+def list_specs(lang: Lang) -> None:
+    """List bundled specs with version, status and standard number."""
+    for sid in bundled_spec_ids():
+        s = load_spec(sid)
+        number = s.standard_number or ("标准号未知" if lang == "zh" else "number unknown")
+        click.echo(f"{s.id}\t{s.version}\t{s.status}\t{number}\t{s.title.get(lang)}")
+
+
+@specs.command("show")
+@click.argument("spec_id")
+@LANG
+@click.option("--part", type=click.Choice(["all", "elements", "codelists", "messages", "rules"]),
+              default="all", show_default=True, help="Which part to print.")
+def show_spec(spec_id: str, lang: Lang, part: str) -> None:
+    """Show a spec's elements, code lists, message types and rules."""
+    s = load_spec(spec_id)
+    click.echo("\n".join(render_spec(s, lang, part)))
+
+
+def render_spec(s: Spec, lang: Lang, part: str = "all") -> list[str]:
+    """Plain-text description of ``s`` (used by ``hegui specs show``)."""
+    zh = lang == "zh"
+    out = [f"{s.title.get(lang)}", f"id={s.id} version={s.version} status={s.status} "
+           f"sha256={s.content_sha256}"]
+    out.append(("标准号: " if zh else "Standard number: ")
+               + (s.standard_number or ("未知" if zh else "unknown")))
+    if s.standard_note:
+        out.append(s.standard_note.get(lang))
+    out.append(("来源: " if zh else "Provenance: ") + s.provenance.get(lang))
+    if part in ("all", "elements"):
+        out += ["", "== 数据元 ==" if zh else "== Data elements =="]
+        for g in s.groups.values():
+            out.append(f"[{g.id}] {g.label.get(lang)}")
+            for e in g.elements:
+                facets = " ".join(f"{k}={v}" for k, v in e.facets.items() if k != "of")
+                if "of" in e.facets:
+                    of = e.facets["of"]
+                    facets += f" of={of if isinstance(of, str) else of.datatype}"
+                out.append(f"  {e.id:<36} {e.label.get(lang):<20} {e.datatype:<9} {e.use:<11} "
+                           f"{facets}  — {e.basis.render(lang)}")
+    if part in ("all", "codelists"):
+        out += ["", "== 代码表 ==" if zh else "== Code lists =="]
+        for c in s.codelists.values():
+            out.append(f"[{c.id}] {c.name.get(lang)} — {c.basis.render(lang)}")
+            out += [f"  {code.code:<6} {code.name.get(lang)}" for code in c.codes]
+    if part in ("all", "messages"):
+        out += ["", "== 报文类型 ==" if zh else "== Message types =="]
+        for m in s.message_types.values():
+            out.append(f"[{m.id}] {m.label.get(lang)} ({m.direction or '-'})")
+            for sec in m.sections:
+                kind = "list of " if sec.is_list else ""
+                out.append(f"  {sec.name}: {kind}{sec.group} ({sec.use})")
+    if part in ("all", "rules"):
+        out += ["", "== 业务规则 ==" if zh else "== Business rules =="]
+        for r in s.rules:
+            out.append(f"{r.id} [{r.severity}] {r.title.get(lang)}")
+            out.append(f"    {'适用' if zh else 'applies to'}: {', '.join(r.applies_to)}")
+            out.append(f"    {'依据' if zh else 'basis'}: {r.basis.render(lang)}")
+            if r.when:
+                out.append(f"    when: {r.when}")
+            if r.expr:
+                out.append(f"    expr: {r.expr}")
+            if r.require:
+                out.append(f"    require: {', '.join(r.require)}")
+    return out

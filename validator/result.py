@@ -1,0 +1,145 @@
+"""One Finding type and one Result type for every stage (parse, schema, datatypes, rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from hegui.validator.spec import Lang, Severity, Text
+
+Verdict = Literal["conformant", "nonconformant", "error"]
+Stage = Literal["parse", "schema", "datatype", "rule", "context"]
+
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding is: JSON Pointer (JSON) or XPath (XML), and line/column when known."""
+
+    pointer: str | None = None
+    xpath: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-contract form: only the keys that have values, plus line and column."""
+        out: dict[str, Any] = {}
+        if self.pointer is not None:
+            out["pointer"] = self.pointer
+        if self.xpath is not None:
+            out["xpath"] = self.xpath
+        out["line"] = self.line
+        out["column"] = self.column
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem (or note) about a payload.
+
+    ``rule_id`` is stable: a business rule id (``EG-001``) or a structural id
+    (``guarantee.amount@pattern``, see docs/spec-format.md). ``basis`` is the clause or article,
+    or None for purely structural findings of our own schemas.
+    """
+
+    rule_id: str
+    severity: Severity
+    message: Text
+    stage: Stage
+    location: Location = field(default_factory=Location)
+    basis: str | None = None
+    value: str | None = None
+    related: tuple[Location, ...] = ()
+
+    def sort_key(self) -> tuple[int, int, int, str]:
+        """Order by position in the source, then severity, then rule id."""
+        loc = self.location
+        return (loc.line or 0, loc.column or 0, SEVERITY_ORDER[self.severity], self.rule_id)
+
+    def to_dict(self, lang: Lang) -> dict[str, Any]:
+        """JSON-contract form (docs/result-format.md) with the message in ``lang``."""
+        return {
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "stage": self.stage,
+            "message": self.message.get(lang),
+            "message_zh": self.message.zh,
+            "message_en": self.message.en,
+            "basis": self.basis,
+            "location": self.location.to_dict(),
+            "value": self.value,
+        }
+
+
+@dataclass(frozen=True)
+class SpecRef:
+    """Which spec a result was judged against."""
+
+    id: str
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome for one payload: verdict, findings in source order, and provenance.
+
+    ``rules_evaluated`` lists the business rules that applied to this payload (reached and
+    evaluated), so reports can tell which rules a test pack exercised.
+    """
+
+    source: str
+    verdict: Verdict
+    spec: SpecRef | None
+    message_type: str | None
+    encoding: Literal["json", "xml"] | None
+    input_sha256: str
+    findings: tuple[Finding, ...]
+    rules_evaluated: tuple[str, ...] = ()
+    error: str | None = None  # why evaluation could not finish (verdict "error")
+
+    @property
+    def rule_ids(self) -> frozenset[str]:
+        """Set of rule ids among the findings."""
+        return frozenset(f.rule_id for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        """Findings per severity."""
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            out[f.severity] += 1
+        return out
+
+
+def decide_verdict(findings: Sequence[Finding], fail_on: Severity = "error") -> Verdict:
+    """``nonconformant`` when a finding is at least as severe as ``fail_on``."""
+    limit = SEVERITY_ORDER[fail_on]
+    if any(SEVERITY_ORDER[f.severity] <= limit for f in findings):
+        return "nonconformant"
+    return "conformant"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Results of one run over many inputs, with the options that change verdicts."""
+
+    results: tuple[Result, ...]
+    tool_version: str
+    started_at: str  # ISO 8601, injectable for golden tests
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, int]:
+        """How many inputs got each verdict, and the total."""
+        out = {"total": len(self.results), "conformant": 0, "nonconformant": 0, "error": 0}
+        for r in self.results:
+            out[r.verdict] += 1
+        return out
+
+    def exit_code(self) -> int:
+        """0 all conformant, 1 any nonconformant, 2 any input that could not be evaluated."""
+        s = self.summary()
+        if s["error"]:
+            return 2
+        return 1 if s["nonconformant"] else 0
