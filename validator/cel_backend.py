@@ -64,6 +64,7 @@ class Outcome:
     value: bool | None
     missing: bool = False
     error: str | None = None
+    items: list[Any] | None = None  # for list-valued expressions (`each` rules)
 
 
 class Program:
@@ -75,24 +76,40 @@ class Program:
         #: Declared variables the expression mentions; only these are bound when evaluating.
         self.variables = variables
 
-    def evaluate(self, values: Mapping[str, Any]) -> Outcome:
-        """Evaluate with the values of (some of) the declared variables."""
+    def _run(self, values: Mapping[str, Any]) -> tuple[Any, Outcome | None]:
         # An unbound variable becomes an error value, not an exception; short-circuit operators
         # may still give an answer, so evaluate anyway and look at the result.
         data = {k: values[k] for k in self.variables if k in values}
         try:
             result = self._compiled.eval(data=data)
         except Exception as exc:  # the runtime raises on a few conditions; never crash a run
-            return Outcome(None, error=str(exc))
+            return None, Outcome(None, error=str(exc))
         if result.type() == cel.Type.ERROR:
             text = str(result.value())
             if "No value with name" in text:
-                return Outcome(None, missing=True)
-            return Outcome(None, error=text)
+                return None, Outcome(None, missing=True)
+            return None, Outcome(None, error=text)
+        return result, None
+
+    def evaluate(self, values: Mapping[str, Any]) -> Outcome:
+        """Evaluate a boolean expression with (some of) the declared variables' values."""
+        result, failed = self._run(values)
+        if failed is not None:
+            return failed
         value = result.value()
         if isinstance(value, bool):
             return Outcome(value)
         return Outcome(None, error=f"expression gave {result.type().name()}, not bool")
+
+    def evaluate_raw(self, values: Mapping[str, Any]) -> Outcome:
+        """Evaluate a list-valued expression; the plain Python items are in ``items``."""
+        result, failed = self._run(values)
+        if failed is not None:
+            return failed
+        plain = result.plain_value()
+        if not isinstance(plain, list):
+            return Outcome(None, error=f"expression gave {result.type().name()}, not list")
+        return Outcome(None, items=plain)
 
 
 class CelEnvironment:
@@ -107,8 +124,8 @@ class CelEnvironment:
             r"(?<![\w.])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])"
         ) if names else None
 
-    def compile(self, source: str) -> Program:
-        """Parse and type-check ``source``; raise :class:`CelCompileError` on any problem."""
+    def compile(self, source: str, want: str = "bool") -> Program:
+        """Parse and type-check ``source`` (``want``: "bool" or "list"); raise on any problem."""
         try:
             compiled = self._env.compile(source)
         except Exception as exc:
@@ -118,8 +135,11 @@ class CelEnvironment:
                 raise CelCompileError(m.group(3).strip(), int(m.group(1)), int(m.group(2))) from None
             raise CelCompileError(text.strip(), None, None) from None
         rtype = compiled.return_type()
-        if rtype != cel.Type.BOOL and rtype != cel.Type.DYN:
-            raise CelCompileError(f"expression must be bool, is {rtype.name()}", 1, 1)
+        name = rtype.name()
+        ok = rtype == cel.Type.DYN or (
+            rtype == cel.Type.BOOL if want == "bool" else name.lower().startswith("list"))
+        if not ok:
+            raise CelCompileError(f"expression must be {want}, is {name}", 1, 1)
         return Program(source, compiled, self.referenced(source))
 
     def referenced(self, source: str) -> tuple[str, ...]:

@@ -339,7 +339,8 @@ class _Compiler:
                     if path not in known and path.split(".")[0] not in contexts:
                         raise self.fail("rules", (*where, key, j),
                                         f"{path!r} is not a field of {', '.join(r['appliesTo'])}")
-            programs = {key: self._compile(env, r[key], (*where, key))
+            want = {"expr": "list" if r.get("kind") == "each" else "bool", "when": "bool"}
+            programs = {key: self._compile(env, r[key], (*where, key), want[key])
                         for key in ("expr", "when") if key in r}
             for j, name in enumerate(r.get("context", [])):
                 if name not in contexts:
@@ -353,9 +354,10 @@ class _Compiler:
                 program=programs.get("expr"), when_program=programs.get("when")))
         return out
 
-    def _compile(self, env: CelEnvironment, source: str, where: tuple[str | int, ...]) -> Program:
+    def _compile(self, env: CelEnvironment, source: str, where: tuple[str | int, ...],
+                 want: str) -> Program:
         try:
-            return env.compile(source)
+            return env.compile(source, want)
         except CelCompileError as exc:
             line, col = self.docs["rules"].where(where) or (None, None)
             detail = f" (expression line {exc.line}, column {exc.column})" if exc.line else ""

@@ -189,10 +189,13 @@ class Rule:
 
     ``kind == "assert"``: ``expr`` must evaluate to true (when ``when`` holds).
     ``kind == "require"``: when ``when`` holds, every path in ``require`` must be present.
+    ``kind == "each"``: ``expr`` gives a list; every element is one violation (one finding),
+    whose fields fill ``{item.<key>}`` placeholders; an ``index`` key locates it in the rule's
+    first (list) field.
     """
 
     id: str
-    kind: Literal["assert", "require"]
+    kind: Literal["assert", "require", "each"]
     severity: Severity
     title: Text
     message: Text

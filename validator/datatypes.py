@@ -1,0 +1,173 @@
+"""Typed values and the datatype checks that schemas cannot express.
+
+Each check names its basis (cf. h11's habit of quoting the clause beside the regex):
+- unified social credit code: GB 32100-2015 check character, via ``stdnum.cn.uscc``;
+- resident ID number: GB 11643-1999 check digit and birth date, via ``stdnum.cn.ric``;
+- administrative division codes: GB/T 2260, from python-stdnum's maintained location table
+  (``stdnum/cn/loc.dat``), accepting codes still in use;
+- calendar dates: GB/T 7408 (ISO 8601) — a date must exist (no 2025-02-30);
+- RMB uppercase amounts: compared with the figure through ``cn2an`` (our own rule, inferred).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from stdnum import numdb
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
+
+from hegui.validator.spec import Element, Text
+
+UTC = dt.UTC
+
+
+class DatatypeError(Exception):
+    """A value is lexically fine but fails its datatype's meaning; ``facet`` names the check."""
+
+    def __init__(self, facet: str, message: Text):
+        super().__init__(message.en)
+        self.facet = facet
+        self.message = message
+
+
+def _decimal(text: str, scale: int) -> int:
+    """Minor units of a decimal string at ``scale`` (exact; no float on the way)."""
+    value = Decimal(text)
+    if not value.is_finite():
+        raise InvalidOperation
+    scaled = value.scaleb(scale)
+    if scaled != scaled.to_integral_value():
+        raise InvalidOperation
+    return int(scaled)
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
+
+
+def to_cel(value: Any, element: Element) -> Any:
+    """The CEL value of a lexically valid ``value``; raise ValueError when it has none.
+
+    Money and rates become integers scaled by the element's ``scale``; dates and datetimes
+    become UTC timestamps (payload times are local Beijing time; only their order matters).
+    """
+    kind = element.datatype
+    if kind in ("money", "rate"):
+        if not isinstance(value, str):
+            raise ValueError("not a decimal string")
+        try:
+            return _decimal(value, int(element.facets.get("scale", 2)))
+        except InvalidOperation:
+            raise ValueError("not a decimal") from None
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("not an integer")
+        return value
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise ValueError("not a boolean")
+        return value
+    if not isinstance(value, str):
+        raise ValueError("not a string")
+    if kind == "date":
+        if not _DATE.match(value):
+            raise ValueError("not yyyy-MM-dd")
+        return dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    if kind == "datetime":
+        if not _DATETIME.match(value):
+            raise ValueError("not yyyy-MM-dd HH:mm:ss")
+        return dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    return value
+
+
+def check(value: Any, element: Element) -> None:
+    """Run the datatype's semantic check on a lexically valid value; raise DatatypeError."""
+    kind = element.datatype
+    if kind in ("date", "datetime"):
+        try:
+            to_cel(value, element)
+        except ValueError:
+            raise DatatypeError("date", Text(
+                f"{value!s} 不是有效的日期时间", f"{value!s} is not a real calendar date/time")
+            ) from None
+    elif kind == "uscc":
+        _check_uscc(str(value))
+    elif kind == "idcard":
+        _check_idcard(str(value))
+    elif kind == "region":
+        if not is_current_region(str(value)):
+            raise DatatypeError("region", Text(
+                f"{value} 不是现行的行政区划代码（GB/T 2260）",
+                f"{value} is not an administrative division code in use (GB/T 2260)"))
+
+
+def _check_uscc(value: str) -> None:
+    try:
+        uscc.validate(value)
+    except ValidationError:
+        raise DatatypeError("check-digit", Text(
+            f"统一社会信用代码 {value} 校验码错误（GB 32100-2015）",
+            f"unified social credit code {value} has a wrong check character (GB 32100-2015)")
+        ) from None
+
+
+def _check_idcard(value: str) -> None:
+    birth = value[6:14]
+    try:
+        dt.datetime.strptime(birth, "%Y%m%d")
+    except ValueError:
+        raise DatatypeError("birth-date", Text(
+            f"身份证号码 {value} 中的出生日期 {birth} 无效（GB 11643-1999）",
+            f"ID number {value}: birth date {birth} is not a real date (GB 11643-1999)")) from None
+    if ric.calc_check_digit(value[:17]) != value[17:].upper():
+        raise DatatypeError("check-digit", Text(
+            f"身份证号码 {value} 校验码错误（GB 11643-1999）",
+            f"ID number {value} has a wrong check digit (GB 11643-1999)"))
+    if not numdb.get("cn/loc").info(value[:6])[-1][1]:
+        raise DatatypeError("region", Text(
+            f"身份证号码 {value} 的地址码 {value[:6]} 不存在（GB/T 2260）",
+            f"ID number {value}: area code {value[:6]} does not exist (GB/T 2260)"))
+
+
+@functools.cache
+def is_current_region(code: str) -> bool:
+    """True for a GB/T 2260 code in python-stdnum's table that has no abolition year."""
+    if not re.fullmatch(r"\d{6}", code):
+        return False
+    info = numdb.get("cn/loc").info(code)
+    county = info[-1][1].get("county") if len(info) > 1 else None
+    if not county:
+        return False
+    # Entries look like "[1988-]东莞市" or "[1983-1990]某县" (abolished) or plain "广州市".
+    m = re.match(r"\[(\d*)-(\d*)\]", county)
+    return not (m and m.group(2))
+
+
+def rmb_uppercase(amount_text: str) -> str:
+    """The RMB uppercase (大写) of a decimal amount, via cn2an (e.g. 伍拾万元整)."""
+    import cn2an  # imported here: cn2an loads its tables at import, and most runs never need it
+
+    return str(cn2an.an2cn(amount_text, "rmb"))
+
+
+def normalise_uppercase(words: str) -> str:
+    """Normalise spelling variants of an RMB uppercase amount before comparing."""
+    words = words.strip().replace("圆", "元").replace("人民币", "").replace("零", "")
+    return words.removesuffix("整").removesuffix("正")
+
+
+def display(value: Any, element: Element) -> str:
+    """A value as shown in messages: money with thousands separators, others as given."""
+    if element.datatype == "money" and isinstance(value, str):
+        try:
+            return f"{Decimal(value):,.{int(element.facets.get('scale', 2))}f}"
+        except InvalidOperation:
+            return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,21 @@
+"""Safety limits for untrusted payloads, in one place (cf. xmlschema's limits module)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds applied before and while parsing a payload.
+
+    The defaults are far above any real e-guarantee or checklist message (a few KB to a few
+    hundred KB) and far below what could exhaust the machine.
+    """
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_depth: int = 64
+    max_jsonl_line_bytes: int = 5 * 1024 * 1024
+
+
+DEFAULT_LIMITS = Limits()

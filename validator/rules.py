@@ -1,0 +1,123 @@
+"""Business rules: evaluate a spec's CEL rules over a typed record, yielding findings.
+
+A rule applies to a payload when its message type is listed and the variables it reads are
+present (absence is the concern of ``required`` elements and ``require`` rules). A rule that
+fails to evaluate on a structurally valid payload is a processing error, never a silent pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from hegui.validator.cel_backend import Outcome, Program
+from hegui.validator.spec import Rule, Spec, Text
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.\[\]]*)\}")
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule that did not hold: where (dotted paths) and its rendered message."""
+
+    rule: Rule
+    paths: tuple[str, ...]
+    message: Text
+    item: int | None = None  # index inside the rule's first list field, for `each` rules
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    """What evaluating a message type's rules gave: hits, rules reached, evaluation errors."""
+
+    hits: tuple[RuleHit, ...]
+    evaluated: tuple[str, ...]
+    errors: tuple[tuple[Rule, str], ...]
+
+
+def _render(template: str, show: Callable[[str], str | None]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        shown = show(m.group(1))
+        return m.group(0) if shown is None else shown
+    return _PLACEHOLDER.sub(sub, template)
+
+
+def _message(rule: Rule, show: Callable[[str], str | None]) -> Text:
+    return Text(_render(rule.message.zh, show), _render(rule.message.en, show))
+
+
+def run_rules(spec: Spec, message_type: str, values: Mapping[str, Any],
+              show: Callable[[str], str | None], present: Callable[[str], bool]) -> RuleRun:
+    """Evaluate every rule of ``message_type``.
+
+    ``values`` maps CEL variable names to typed values (only those present and valid);
+    ``show`` renders a path's value for messages; ``present`` tells whether a path has a value
+    in the payload at all (valid or not) for ``require`` rules.
+    """
+    hits: list[RuleHit] = []
+    evaluated: list[str] = []
+    errors: list[tuple[Rule, str]] = []
+    for rule in spec.rules_for(message_type):
+        if rule.when_program is not None:
+            cond = _eval(rule.when_program, values)
+            if cond.missing or cond.value is False:
+                continue
+            if cond.error is not None:
+                errors.append((rule, cond.error))
+                continue
+        if rule.kind == "require":
+            evaluated.append(rule.id)
+            missing = tuple(p for p in rule.require if not present(p))
+            for path in missing:
+                hits.append(RuleHit(rule, (path,), _message(
+                    rule, lambda k, path=path: path if k == "missing" else show(k))))
+            continue
+        assert rule.program is not None
+        if rule.kind == "each":
+            out = _eval_list(rule.program, values)
+            if out is None:
+                continue
+            evaluated.append(rule.id)
+            if isinstance(out, str):
+                errors.append((rule, out))
+                continue
+            for item in out:
+                hits.append(_each_hit(rule, item, show))
+            continue
+        result = _eval(rule.program, values)
+        if result.missing:
+            continue
+        evaluated.append(rule.id)
+        if result.error is not None:
+            errors.append((rule, result.error))
+        elif result.value is False:
+            hits.append(RuleHit(rule, rule.fields, _message(rule, show)))
+    return RuleRun(tuple(hits), tuple(evaluated), tuple(errors))
+
+
+def _eval(program: Program, values: Mapping[str, Any]) -> Outcome:
+    return program.evaluate(values)
+
+
+def _eval_list(program: Program, values: Mapping[str, Any]) -> list[Any] | str | None:
+    raw = program.evaluate_raw(values)
+    if raw.missing:
+        return None
+    if raw.error is not None:
+        return raw.error
+    return list(raw.items or [])
+
+
+def _each_hit(rule: Rule, item: Any, show: Callable[[str], str | None]) -> RuleHit:
+    def lookup(key: str) -> str | None:
+        if key.startswith("item.") and isinstance(item, dict):
+            v = item.get(key[5:])
+            return None if v is None else str(v)
+        if key == "item" and not isinstance(item, dict):
+            return str(item)
+        return show(key)
+    index = item.get("index") if isinstance(item, dict) else None
+    return RuleHit(rule, rule.fields, _message(rule, lookup),
+                   item=index if isinstance(index, int) else None)

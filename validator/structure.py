@@ -1,0 +1,246 @@
+"""Structure checks on the generated schemas: lxml XMLSchema for XML, jsonschema-rs for JSON.
+
+Both engines' errors map onto one stable rule id ``<dotted path>@<facet>`` so that the same
+record gets the same ids in either encoding (docs/spec-format.md). Compiled validators are
+built once per spec and message type and reused.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import orjson
+from lxml import etree
+
+from hegui.validator.loader import load_spec
+from hegui.validator.spec import Element, MessageType, Spec
+
+
+@dataclass(frozen=True)
+class StructuralError:
+    """One schema violation: the dotted path (``[]`` for list items), facet and JSON Pointer."""
+
+    path: str
+    facet: str
+    pointer: str
+    detail: str
+    value: str | None = None
+
+    @property
+    def rule_id(self) -> str:
+        """Stable id ``<path>@<facet>``."""
+        return f"{self.path}@{self.facet}"
+
+
+def schema_files(spec: Spec) -> tuple[Path, Path]:
+    """Committed XSD and JSON Schema of ``spec`` (generated from its dictionary)."""
+    folder = Path(spec.folder) / "schemas"
+    stem = f"{spec.id}-{spec.version}"
+    return folder / f"{stem}.xsd", folder / f"{stem}.schema.json"
+
+
+@functools.cache
+def _xsd(folder: str, sha: str) -> etree.XMLSchema:
+    spec = _spec_at(folder)
+    xsd_path, _ = schema_files(spec)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(xsd_path), parser))
+
+
+@functools.cache
+def _json_validators(folder: str, sha: str) -> dict[str, Any]:
+    spec = _spec_at(folder)
+    _, json_path = schema_files(spec)
+    schema = orjson.loads(json_path.read_bytes())
+    defs = schema.get("$defs", {})
+    out: dict[str, Any] = {}
+    for mt in spec.message_types:
+        target = {**schema, "$ref": f"#/$defs/{mt}"} if mt in defs else schema
+        if mt in defs:
+            target = {k: v for k, v in target.items()
+                      if k not in ("oneOf", "anyOf", "allOf", "if", "then", "else",
+                                   "properties", "required", "additionalProperties", "type")}
+        out[mt] = jsonschema_rs.Draft202012Validator(target)
+    return out
+
+
+def _spec_at(folder: str) -> Spec:
+    return load_spec(folder)
+
+
+def path_of(spec: Spec, mt: MessageType, tokens: list[str | int]) -> tuple[str, Element | None]:
+    """Dotted path (``attachments[].type``) and element for JSON Pointer tokens."""
+    parts: list[str] = []
+    element: Element | None = None
+    group = None
+    for tok in tokens:
+        if isinstance(tok, int) or (isinstance(tok, str) and tok.isdigit() and parts):
+            if parts:
+                parts[-1] += "[]"
+            if element is not None and element.datatype == "list":
+                of = element.facets["of"]
+                if isinstance(of, str):
+                    group = spec.groups.get(of)
+                else:
+                    element = of
+            continue
+        name = str(tok)
+        parts.append(name)
+        if group is None and len(parts) == 1:
+            section = mt.section(name)
+            group = spec.groups.get(section.group) if section else None
+            element = None
+            continue
+        element = group.element(name) if group is not None else None
+        if element is not None and element.datatype == "group":
+            group = spec.groups.get(element.facets["group"])
+        elif element is not None and element.datatype == "list":
+            of = element.facets["of"]
+            group = spec.groups.get(of) if isinstance(of, str) else None
+        else:
+            group = None
+    return ".".join(parts) or "payload", element
+
+
+_JSON_FACETS = {
+    "Required": "required", "AdditionalProperties": "unexpected", "Type": "type",
+    "Pattern": "pattern", "MaxLength": "maxLength", "MinLength": "minLength", "Enum": "enum",
+    "Const": "enum", "Minimum": "minimum", "Maximum": "maximum", "MinItems": "minItems",
+    "MaxItems": "maxItems", "UnevaluatedProperties": "unexpected", "FalseSchema": "unexpected",
+}
+
+
+def check_json(spec: Spec, mt: MessageType, doc: Any) -> Iterator[StructuralError]:
+    """Schema errors of a JSON payload of message type ``mt``."""
+    validator = _json_validators(spec.folder, spec.content_sha256)[mt.id]
+    for err in validator.iter_errors(doc):
+        kind = type(err.kind).__name__
+        tokens = list(err.instance_path)
+        facet = _JSON_FACETS.get(kind, kind[0].lower() + kind[1:])
+        if kind == "Required":
+            missing = getattr(err.kind, "property", None)
+            if missing is None:
+                m = re.match(r'"(.*)" is a required property', err.message)
+                missing = m.group(1) if m else "?"
+            tokens.append(str(missing))
+        elif kind in ("AdditionalProperties", "UnevaluatedProperties"):
+            for extra in getattr(err.kind, "unexpected", None) or ["?"]:
+                yield _json_error(spec, mt, [*tokens, extra], "unexpected", err.message, None)
+            continue
+        elif kind == "Type":
+            facet = "type"
+        value = err.instance if not isinstance(err.instance, dict | list) else None
+        yield _json_error(spec, mt, tokens, facet, err.message, value)
+
+
+def _json_error(spec: Spec, mt: MessageType, tokens: list[Any], facet: str, detail: str,
+                value: Any) -> StructuralError:
+    path, _ = path_of(spec, mt, tokens)
+    pointer = "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
+    shown = None if value is None else (value if isinstance(value, str) else
+                                        orjson.dumps(value).decode())
+    return StructuralError(path, facet, pointer, detail, shown)
+
+
+_XSD_FACET = re.compile(r"\[facet '(\w+)'\]")
+_XSD_NAMES = {
+    "pattern": "pattern", "maxLength": "maxLength", "minLength": "minLength", "length": "length",
+    "enumeration": "enum",
+    # JSON Schema expresses digits and scale in the decimal pattern: same id in both encodings.
+    "totalDigits": "pattern", "fractionDigits": "pattern",
+    "minInclusive": "minimum", "maxInclusive": "maximum", "minExclusive": "minimum",
+    "maxExclusive": "maximum",
+}
+_EXPECTED = re.compile(r"Expected is(?: one of)? \( ([^)]*) \)")
+
+
+def check_xml(spec: Spec, mt: MessageType, root: etree._Element) -> Iterator[StructuralError]:
+    """Schema errors of a parsed XML payload of message type ``mt``."""
+    xsd = _xsd(spec.folder, spec.content_sha256)
+    if xsd.validate(root):
+        return
+    tree = root.getroottree()
+    for entry in xsd.error_log:
+        found = tree.xpath(entry.path) if entry.path else []
+        el = found[0] if isinstance(found, list) and found else root
+        if not isinstance(el, etree._Element):
+            el = root
+        tokens = _tokens(spec, mt, el, root)
+        msg = entry.message
+        m = _XSD_FACET.search(msg)
+        if m:
+            facet = _XSD_NAMES.get(m.group(1), m.group(1))
+            yield _xml_error(spec, mt, tokens, facet, msg, el.text)
+        elif "Missing child element" in msg:
+            for name in _expected(msg):
+                yield _xml_error(spec, mt, [*tokens, name], "required", msg, None)
+        elif "This element is not expected" in msg:
+            yield _xml_error(spec, mt, tokens, "unexpected", msg, None)
+        elif "is not a valid value of the atomic type" in msg or "not a valid value" in msg:
+            _, element = path_of(spec, mt, tokens)
+            facet = "type" if element is not None and element.datatype in (
+                "integer", "boolean") else "pattern"
+            yield _xml_error(spec, mt, tokens, facet, msg, el.text)
+        elif "No matching global declaration" in msg:
+            yield StructuralError("payload", "root", "", msg, None)
+        else:
+            yield _xml_error(spec, mt, tokens, "type", msg, el.text)
+
+
+def _expected(msg: str) -> list[str]:
+    m = _EXPECTED.search(msg)
+    if not m:
+        return []
+    return [etree.QName(n.strip().strip("{}")).localname if "}" not in n else n.split("}")[-1]
+            for n in m.group(1).split(",") if n.strip()]
+
+
+def _tokens(spec: Spec, mt: MessageType, el: etree._Element,
+            root: etree._Element) -> list[str | int]:
+    """JSON Pointer tokens of an XML element: list items become their index (spec-driven)."""
+    chain: list[etree._Element] = []
+    node: etree._Element | None = el
+    while node is not None and node is not root:
+        chain.append(node)
+        node = node.getparent()
+    chain.reverse()
+    tokens: list[str | int] = []
+    group = None
+    in_list = False  # the previous element was a list wrapper: this one is an item
+    for node in chain:
+        name = etree.QName(node).localname
+        if in_list:
+            parent = node.getparent()
+            siblings = [c for c in parent if isinstance(c.tag, str)] if parent is not None else []
+            tokens.append(siblings.index(node) if node in siblings else 0)
+            in_list = False
+            continue
+        tokens.append(name)
+        if len(tokens) == 1:
+            section = mt.section(name)
+            group = spec.groups.get(section.group) if section else None
+            in_list = bool(section and section.is_list)
+            continue
+        element = group.element(name) if group is not None else None
+        if element is None:
+            group = None
+        elif element.datatype == "group":
+            group = spec.groups.get(element.facets["group"])
+        elif element.datatype == "list":
+            of = element.facets["of"]
+            group = spec.groups.get(of) if isinstance(of, str) else None
+            in_list = True
+    return tokens
+
+
+def _xml_error(spec: Spec, mt: MessageType, tokens: list[Any], facet: str, detail: str,
+               value: str | None) -> StructuralError:
+    path, _ = path_of(spec, mt, tokens)
+    pointer = "".join("/" + str(t) for t in tokens)
+    return StructuralError(path, facet, pointer, detail, value)
