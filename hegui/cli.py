@@ -11,7 +11,9 @@ from typing import NoReturn
 import click
 
 from hegui import __version__
+from hegui.cli_convert import convert
 from hegui.cli_specs import specs
+from hegui.cli_validate import validate
 from hegui.validator.errors import HeguiError
 
 
@@ -25,6 +27,8 @@ def cli() -> None:
 
 
 cli.add_command(specs)
+cli.add_command(validate)
+cli.add_command(convert)
 
 
 def main() -> NoReturn:

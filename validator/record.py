@@ -149,3 +149,21 @@ def _check_uppercase(rec: Record) -> None:
                 f"amount in words '{words}' does not match the figure {figure} ({expected})"),
                 words))
             rec.values.pop(path, None)
+
+
+def nested_value(spec: Spec, mt: MessageType, doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed value of a whole document as nested maps (how context documents reach CEL)."""
+    b = _Builder(spec, frozenset())
+    out: dict[str, Any] = {}
+    for section in mt.sections:
+        value = doc.get(section.name)
+        if value is None:
+            continue
+        if section.is_list:
+            out[section.name] = b.items(section.group, value, section.name,
+                                        "/" + section.name) if isinstance(value, list) else []
+        else:
+            sub: dict[str, Any] = {}
+            b.group(section.group, value, section.name, "/" + section.name, sub, False)
+            out[section.name] = sub
+    return out

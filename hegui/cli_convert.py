@@ -1,0 +1,73 @@
+"""``hegui convert``: turn a payload from one encoding into the other (JSON <-> XML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import orjson
+from lxml import etree
+
+from hegui.validator.codec import json_to_xml, xml_to_json
+from hegui.validator.errors import UsageError
+from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.safe_json import JsonParseError, parse_json
+from hegui.validator.safe_xml import XmlParseError, parse_xml
+from hegui.validator.spec import Spec
+
+
+def convert_bytes(data: bytes, name: str, spec: Spec | None, to: str) -> bytes:
+    """Convert one payload to ``to`` ("json" or "xml"); raise UsageError on bad input."""
+    if to == "xml":
+        try:
+            doc = parse_json(data).value
+        except JsonParseError as exc:
+            raise UsageError(f"{name}: not JSON: {exc}") from None
+        if not isinstance(doc, dict):
+            raise UsageError(f"{name}: a payload must be a JSON object")
+        spec = spec or _spec_for_message(str(doc.get("messageType")))
+        return json_to_xml(doc, spec)
+    try:
+        root = parse_xml(data).root
+    except XmlParseError as exc:
+        raise UsageError(f"{name}: not acceptable XML: {exc}") from None
+    qname = etree.QName(root)
+    spec = spec or _spec_for_namespace(qname.namespace)
+    mt = spec.message_types.get(qname.localname)
+    if mt is None:
+        raise UsageError(f"{name}: {qname.localname!r} is not a message type of {spec.id}")
+    doc, _ = xml_to_json(root, spec, mt)
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def _spec_for_message(mt: str) -> Spec:
+    for sid in bundled_spec_ids():
+        spec = load_spec(sid)
+        if mt in spec.message_types:
+            return spec
+    raise UsageError(f"no bundled spec has message type {mt!r}; use --spec")
+
+
+def _spec_for_namespace(ns: str | None) -> Spec:
+    for sid in bundled_spec_ids():
+        spec = load_spec(sid)
+        if f"{spec.namespace}:{spec.version}" == ns:
+            return spec
+    raise UsageError(f"no bundled spec has XML namespace {ns!r}; use --spec")
+
+
+@click.command("convert")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--to", "to", type=click.Choice(["json", "xml"]), required=True,
+              help="Target encoding.")
+@click.option("--spec", "spec_id", metavar="ID|DIR", help="Spec id or folder (default: detect).")
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), help="Output file.")
+def convert(path: str, to: str, spec_id: str | None, out: str | None) -> None:
+    """Convert a payload between the JSON and the XML encoding of its spec."""
+    data = click.get_binary_stream("stdin").read() if path == "-" else Path(path).read_bytes()
+    spec = load_spec(spec_id) if spec_id else None
+    result = convert_bytes(data, path, spec, to)
+    if out:
+        Path(out).write_bytes(result)
+    else:
+        click.get_binary_stream("stdout").write(result)

@@ -1,0 +1,116 @@
+"""``hegui validate``: validate payloads and write results in one or more formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hegui.validator.engine import Options
+from hegui.validator.errors import EXIT_ERROR, UsageError
+from hegui.validator.runner import RunConfig, Runner
+from hegui.validator.spec import Lang, Severity
+
+#: Output formats (renderers in hegui.reports).
+FORMATS = ("text", "json", "html", "markdown", "junit", "sarif", "github")
+
+
+def parse_outputs(fmt: str, outputs: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``--format`` (stdout) plus every ``--output FORMAT=PATH`` as (format, path) pairs."""
+    pairs: list[tuple[str, str]] = []
+    for spec in outputs:
+        name, sep, path = spec.partition("=")
+        if not sep or not path or name not in FORMATS:
+            raise click.BadParameter(
+                f"{spec!r}: expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}",
+                param_hint="--output")
+        pairs.append((name, path))
+    if not any(path == "-" for _, path in pairs):
+        pairs.insert(0, (fmt, "-"))  # stdout gets --format unless an --output took it
+    return pairs
+
+
+def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str, str]:
+    """``--context NAME=FILE`` options (and the ``--checklist FILE`` shorthand) as a dict."""
+    out: dict[str, str] = {}
+    for c in contexts:
+        name, sep, path = c.partition("=")
+        if not sep or not name or not path:
+            raise click.BadParameter(f"{c!r}: expected NAME=FILE", param_hint="--context")
+        out[name] = path
+    if checklist:
+        out["checklist"] = checklist
+    return out
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--spec", "spec_id", metavar="ID|DIR",
+              help="Spec id or spec folder (default: detected from each payload).")
+@click.option("--message-type", metavar="TYPE", help="Force the message type.")
+@click.option("--encoding", type=click.Choice(["json", "xml"]),
+              help="Force the encoding (default: by extension, then content).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Format written to standard output.")
+@click.option("--output", "outputs", multiple=True, metavar="FORMAT=PATH",
+              help="Also write FORMAT to PATH ('-' for stdout); repeatable.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of messages.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error",
+              show_default=True, help="Lowest severity that makes a payload nonconformant.")
+@click.option("--context", "contexts", multiple=True, metavar="NAME=FILE",
+              help="A context document some rules read (e.g. checklist=my-list.json).")
+@click.option("--checklist", metavar="FILE",
+              help="Checklist (JSON, XML or YAML) to pre-review applications against; "
+                   "default: the spec's bundled sample.")
+@click.option("--expect", "expect", metavar="MANIFEST", type=click.Path(dir_okay=False),
+              help="Compare verdicts and rule ids with a test-pack manifest; exit 1 on mismatch.")
+def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | None,
+             encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
+             fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
+             expect: str | None) -> None:
+    """Validate payload files, folders (recursively), JSON Lines files, or - (stdin).
+
+    Exit codes: 0 all conformant, 1 any nonconformant, 2 usage error or a payload that could
+    not be evaluated.
+    """
+    from hegui.reports import write_outputs
+
+    pairs = parse_outputs(fmt, outputs)
+    config = RunConfig(
+        spec=spec_id,
+        options=Options(message_type=message_type, encoding=encoding,  # type: ignore[arg-type]
+                        fail_on=fail_on),
+        contexts=parse_contexts(contexts, checklist))
+    runner = Runner(config)
+    batch = runner.run(paths)
+    sources = _sources(batch, pairs)
+    write_outputs(batch, runner.specs, pairs, lang=lang, sources=sources)
+    code = batch.exit_code()
+    if expect is not None:
+        from hegui.generators.manifest import compare_manifest
+
+        mismatches = compare_manifest(batch, Path(expect))
+        for line in mismatches:
+            click.echo(line, err=True)
+        if code != EXIT_ERROR:
+            code = 1 if mismatches else 0
+    raise click.exceptions.Exit(code)
+
+
+def _sources(batch: object, pairs: list[tuple[str, str]]) -> dict[str, bytes] | None:
+    """Payload bytes for excerpts in HTML/Markdown reports (read back from the files)."""
+    if not any(f in ("html", "markdown") for f, _ in pairs):
+        return None
+    out: dict[str, bytes] = {}
+    for r in getattr(batch, "results", ()):
+        path = Path(r.source)
+        if path.is_file() and path.stat().st_size <= 2 * 1024 * 1024:
+            try:
+                out[r.source] = path.read_bytes()
+            except OSError:
+                continue
+    return out
+
+
+__all__ = ["FORMATS", "UsageError", "validate"]

@@ -1,0 +1,196 @@
+"""Run a batch: pick the spec of each payload, supply context documents, collect Results.
+
+The batch never stops at a bad input; every input appears in the batch, in input order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+from lxml import etree
+
+from hegui import __version__
+from hegui.validator.codec import namespace_of, xml_to_json
+from hegui.validator.engine import Options, Validator, sniff_encoding
+from hegui.validator.errors import UsageError
+from hegui.validator.inputs import Payload, expand
+from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.record import nested_value
+from hegui.validator.result import Batch, Finding, Location, Result
+from hegui.validator.safe_json import JsonParseError, parse_json
+from hegui.validator.safe_xml import XmlParseError, parse_xml
+from hegui.validator.spec import Spec, Text
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """What a run was asked to do (frozen: parsed once from the CLI or the API)."""
+
+    spec: str | None = None  # bundled id or folder; None: detect per payload
+    options: Options = field(default_factory=Options)
+    contexts: Mapping[str, str] = field(default_factory=dict)  # name -> file
+
+
+class Runner:
+    """Validates many payloads, caching one Validator per spec."""
+
+    def __init__(self, config: RunConfig):
+        self.config = config
+        self._validators: dict[str, Validator] = {}
+        self._context_results: list[Result] = []
+        self.fixed: Spec | None = load_spec(config.spec) if config.spec else None
+        if self.fixed is None and config.contexts:
+            raise UsageError("--context/--checklist needs --spec")
+        self.specs: dict[str, Spec] = {}
+        if self.fixed is not None:
+            self.specs[self.fixed.id] = self.fixed
+
+    # -- spec selection --------------------------------------------------------------------
+
+    def spec_for(self, payload: Payload) -> Spec | None:
+        """The spec of a payload: the forced one, or the bundled spec whose message it is."""
+        if self.fixed is not None:
+            return self.fixed
+        data = payload.data
+        enc = payload.encoding_hint or sniff_encoding(data, payload.source)
+        for sid in bundled_spec_ids():
+            spec = load_spec(sid)
+            if enc == "xml" and _xml_root_ns(data) == namespace_of(spec):
+                return spec
+            if enc == "json":
+                mt = _json_message_type(data)
+                if mt is not None and mt in spec.message_types:
+                    return spec
+        return None
+
+    def validator(self, spec: Spec) -> Validator:
+        """The cached Validator of ``spec`` with its context documents loaded."""
+        v = self._validators.get(spec.id)
+        if v is None:
+            self.specs[spec.id] = spec
+            v = Validator(spec, self._load_contexts(spec))
+            self._validators[spec.id] = v
+        return v
+
+    def _load_contexts(self, spec: Spec) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, ctx in spec.contexts.items():
+            given = self.config.contexts.get(name)
+            if given is not None:
+                path, data = given, _read(given)
+            elif ctx.default is not None:
+                path = str(Path(spec.folder) / ctx.default)
+                data = _read(path)
+            else:
+                continue
+            doc = _load_document(path, data)
+            mt = spec.message_types[ctx.message_type]
+            # The context document is itself checked, and its result reported.
+            own = Validator(spec).validate(
+                _as_payload_bytes(doc, path, data), path,
+                Options(message_type=mt.id, fail_on=self.config.options.fail_on))
+            self._context_results.append(own)
+            values[name] = nested_value(spec, mt, doc)
+        unknown = set(self.config.contexts) - set(spec.contexts)
+        if unknown:
+            raise UsageError(f"spec {spec.id} has no context {', '.join(sorted(unknown))}")
+        return values
+
+    # -- running ---------------------------------------------------------------------------
+
+    def validate(self, payload: Payload) -> Result:
+        """Validate one payload (read errors and unknown specs become ``error`` results)."""
+        sha = hashlib.sha256(payload.data).hexdigest()
+        if payload.read_error is not None:
+            return _failed(payload.source, sha, "payload@read", Text(
+                f"无法读取：{payload.read_error}", f"cannot read: {payload.read_error}"))
+        spec = self.spec_for(payload)
+        if spec is None:
+            return _failed(payload.source, sha, "payload@spec", Text(
+                "无法确定所属规范（可用 --spec 指定）",
+                "cannot tell which spec this payload follows (use --spec)"))
+        opts = self.config.options
+        if payload.encoding_hint == "json" and opts.encoding is None:
+            opts = Options(opts.message_type, "json", opts.fail_on, opts.limits)
+        return self.validator(spec).validate(payload.data, payload.source, opts)
+
+    def run(self, paths: Iterable[str], started_at: str | None = None) -> Batch:
+        """Validate every input of ``paths``; context-document results come first."""
+        if self.fixed is not None:
+            self.validator(self.fixed)
+        results = [self.validate(p) for p in expand(paths, self.config.options.limits)]
+        opts = self.config.options
+        options = {"spec": self.config.spec, "message_type": opts.message_type,
+                   "encoding": opts.encoding, "fail_on": opts.fail_on,
+                   "contexts": dict(self.config.contexts)}
+        return Batch(tuple(self._context_results + results), __version__,
+                     started_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                     options)
+
+
+def _failed(source: str, sha: str, rule_id: str, text: Text) -> Result:
+    finding = Finding(rule_id, "error", text, "parse", Location())
+    return Result(source, "error", None, None, None, sha, (finding,), error=text.en)
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc} / 无法读取 {path}") from None
+
+
+def _load_document(path: str, data: bytes) -> dict[str, Any]:
+    """A context document from JSON, XML or YAML, as its JSON encoding."""
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix in (".yaml", ".yml"):
+            doc = yaml.safe_load(data.decode("utf-8"))
+        elif suffix == ".xml" or sniff_encoding(data, path) == "xml":
+            root = parse_xml(data).root
+            spec = _spec_of_ns(etree.QName(root).namespace)
+            if spec is None:
+                raise UsageError(f"{path}: XML namespace of no bundled spec")
+            doc, _ = xml_to_json(root, spec, spec.message_types[etree.QName(root).localname])
+        else:
+            doc = parse_json(data).value
+    except (yaml.YAMLError, UnicodeDecodeError, JsonParseError, XmlParseError, KeyError) as exc:
+        raise UsageError(f"cannot load {path}: {exc} / 无法加载 {path}") from None
+    if not isinstance(doc, dict):
+        raise UsageError(f"{path}: not a document object / 不是文档对象")
+    return doc
+
+
+def _as_payload_bytes(doc: dict[str, Any], path: str, data: bytes) -> bytes:
+    return orjson.dumps(doc) if Path(path).suffix.lower() in (".yaml", ".yml") else data
+
+
+def _spec_of_ns(ns: str | None) -> Spec | None:
+    for sid in bundled_spec_ids():
+        spec = load_spec(sid)
+        if namespace_of(spec) == ns:
+            return spec
+    return None
+
+
+# Cheap peeks, only to pick a spec; the chosen Validator then checks the payload properly.
+_XMLNS = re.compile(rb"""<(?:[\w-]+:)?[\w-]+[^>]*?\sxmlns(?::[\w-]+)?=["']([^"']+)["']""")
+_MESSAGE_TYPE = re.compile(rb'"messageType"\s*:\s*"([^"\\]+)"')
+
+
+def _xml_root_ns(data: bytes) -> str | None:
+    m = _XMLNS.search(data, 0, 4096)
+    return m.group(1).decode("utf-8", "replace") if m else None
+
+
+def _json_message_type(data: bytes) -> str | None:
+    m = _MESSAGE_TYPE.search(data)
+    return m.group(1).decode("utf-8", "replace") if m else None
