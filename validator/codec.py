@@ -28,6 +28,8 @@ class XmlTrace:
     xpaths: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     elements: dict[str, etree._Element] = field(default_factory=dict)
+    #: Pointers of elements the spec does not know there (reported as ``@unexpected``).
+    unknown: list[str] = field(default_factory=list)
 
 
 def _local(tag: Any) -> str:
@@ -62,6 +64,8 @@ def xml_to_json(root: etree._Element, spec: Spec, mt: MessageType) -> tuple[dict
         name = _local(child.tag)
         section = mt.section(name)
         if section is None:
+            _mark(trace, "/" + escape_pointer(name), f"{root_xpath}/{name}", child)
+            trace.unknown.append("/" + escape_pointer(name))
             continue
         counts[name] = counts.get(name, 0) + 1
         if counts[name] > 1:
@@ -95,9 +99,13 @@ def _group_to_json(el: etree._Element, spec: Spec, group_id: str, pointer: str, 
     for child in el:
         name = _local(child.tag)
         element = group.element(name)
-        if element is None or name in out:
-            continue
         p, x = f"{pointer}/{escape_pointer(name)}", f"{xpath}/{name}"
+        if element is None:
+            _mark(trace, p, x, child)
+            trace.unknown.append(p)
+            continue
+        if name in out:
+            continue
         _mark(trace, p, x, child)
         out[name] = _element_to_json(child, spec, element, p, x, trace)
     return out

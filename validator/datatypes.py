@@ -51,7 +51,8 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
 
 
 def to_cel(value: Any, element: Element) -> Any:
-    """The CEL value of a lexically valid ``value``; raise ValueError when it has none.
+    """The CEL value of ``value``: ValueError when lexically wrong (schemas report that),
+    DatatypeError when well-formed but meaningless (a date that does not exist).
 
     Money and rates become integers scaled by the element's ``scale``; dates and datetimes
     become UTC timestamps (payload times are local Beijing time; only their order matters).
@@ -74,28 +75,23 @@ def to_cel(value: Any, element: Element) -> Any:
         return value
     if not isinstance(value, str):
         raise ValueError("not a string")
-    if kind == "date":
-        if not _DATE.match(value):
-            raise ValueError("not yyyy-MM-dd")
-        return dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-    if kind == "datetime":
-        if not _DATETIME.match(value):
-            raise ValueError("not yyyy-MM-dd HH:mm:ss")
-        return dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    if kind in ("date", "datetime"):
+        lexical, fmt = (_DATE, "%Y-%m-%d") if kind == "date" else (_DATETIME, "%Y-%m-%d %H:%M:%S")
+        if not lexical.match(value):
+            raise ValueError(f"not {fmt}")
+        try:
+            return dt.datetime.strptime(value, fmt).replace(tzinfo=UTC)
+        except ValueError:
+            raise DatatypeError("date", Text(
+                f"{value} 不是有效的日期时间", f"{value} is not a real calendar date/time")
+            ) from None
     return value
 
 
 def check(value: Any, element: Element) -> None:
     """Run the datatype's semantic check on a lexically valid value; raise DatatypeError."""
     kind = element.datatype
-    if kind in ("date", "datetime"):
-        try:
-            to_cel(value, element)
-        except ValueError:
-            raise DatatypeError("date", Text(
-                f"{value!s} 不是有效的日期时间", f"{value!s} is not a real calendar date/time")
-            ) from None
-    elif kind == "uscc":
+    if kind == "uscc":
         _check_uscc(str(value))
     elif kind == "idcard":
         _check_idcard(str(value))

@@ -18,6 +18,7 @@ from hegui.validator import structure
 from hegui.validator.codec import XmlTrace, namespace_of, xml_to_json
 from hegui.validator.json_positions import json_positions
 from hegui.validator.limits import DEFAULT_LIMITS, Limits
+from hegui.validator.presence import missing_required
 from hegui.validator.record import Record, build_record
 from hegui.validator.result import Finding, Location, Result, SpecRef, decide_verdict
 from hegui.validator.rules import run_rules
@@ -185,8 +186,14 @@ class Validator:
     def _structure(self, w: _Work, doc: dict[str, Any],
                    root: etree._Element | None) -> frozenset[str]:
         assert w.mt is not None
-        errors = (structure.check_xml(self.spec, w.mt, root) if root is not None
-                  else structure.check_json(self.spec, w.mt, doc))
+        errors = list(structure.check_xml(self.spec, w.mt, root) if root is not None
+                      else structure.check_json(self.spec, w.mt, doc))
+        # Presence and unknown elements, found the same way for both encodings (see presence).
+        errors += missing_required(self.spec, w.mt, doc)
+        if w.trace is not None:
+            errors += (structure.StructuralError(structure.path_of(self.spec, w.mt, _tokens_of(p))[0],
+                                                 "unexpected", p, "unknown element")
+                       for p in w.trace.unknown)
         seen: set[tuple[str, str]] = set()
         invalid: set[str] = set()
         for e in errors:
@@ -208,6 +215,8 @@ class Validator:
         for hit in run.hits:
             path = hit.paths[0] if hit.paths else ""
             pointer = _pointer_of(path, hit.item)
+            if hit.item is not None and not path.endswith("[]") and "[]" not in path:
+                pointer += f"/{hit.item}"  # `each` rule on a list: point at the item
             related = tuple(Location(pointer=_pointer_of(p)) for p in hit.paths[1:])
             self._add(w, hit.rule.id, hit.rule.severity, hit.message, "rule", pointer,
                       value=rec.show(path), basis=hit.rule.basis.render("en"), related=related,
@@ -352,12 +361,12 @@ _FACET_TEXT = {
 def _structural_text(spec: Spec, mt: MessageType, e: structure.StructuralError) -> Text:
     zh_f, en_f = _FACET_TEXT.get(e.facet, (e.facet, e.facet))
     _, element = structure.path_of(spec, mt, _tokens_of(e.pointer))
-    label_zh = element.label.zh if element else e.path
-    label_en = element.label.en if element else e.path
     value = f"：“{e.value}”" if e.value is not None else ""
     value_en = f": '{e.value}'" if e.value is not None else ""
-    return Text(f"{label_zh}（{e.path}）{zh_f}{value}",
-                f"{label_en} ({e.path}) {en_f}{value_en}")
+    if element is None:
+        return Text(f"{e.path} {zh_f}{value}", f"{e.path} {en_f}{value_en}")
+    return Text(f"{element.label.zh}（{e.path}）{zh_f}{value}",
+                f"{element.label.en} ({e.path}) {en_f}{value_en}")
 
 
 def _tokens_of(pointer: str) -> list[str | int]:

@@ -43,7 +43,10 @@ class Record:
         """A path's value for messages, or None when absent."""
         if path not in self.raw:
             return None
-        return datatypes.display(self.raw[path], self.elements[path])
+        element = self.elements.get(path)
+        if element is None or element.datatype in ("group", "list"):
+            return None  # sections and lists have no single value to show
+        return datatypes.display(self.raw[path], element)
 
     def present(self, path: str) -> bool:
         """Whether the payload has a non-empty value at ``path`` (valid or not)."""
@@ -94,7 +97,7 @@ class _Builder:
         out: list[Any] = []
         for i, v in enumerate(raw):
             if isinstance(of, str):
-                item: dict[str, Any] = {}
+                item: dict[str, Any] = {"_index": i}  # lets `each` rules say which item
                 self.group(of, v, f"{path}[]", f"{ptr}/{i}", item, False)
                 out.append(item)
             else:
@@ -108,10 +111,9 @@ class _Builder:
             return _SKIP
         try:
             value = datatypes.to_cel(raw, elem)
+            datatypes.check(raw, elem)
         except ValueError:
             return _SKIP  # lexically wrong: the schema check reports it
-        try:
-            datatypes.check(raw, elem)
         except DatatypeError as exc:
             self.rec.problems.append(DatatypeFinding(path, exc.facet, ptr, exc.message, str(raw)))
             return _SKIP
