@@ -1,0 +1,130 @@
+"""The rules a report talks about, and how each one fared across the payloads of a batch.
+
+A report names two kinds of rule id: the business rules of a spec's catalogue (``EG-001``) and
+the structural ids of schema and datatype checks (``guarantee.amount@pattern``), which have no
+catalogue entry and are described from the dictionary and the facet instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from hegui.reports.labels import facet_text
+from hegui.validator.result import Batch, Finding, Result
+from hegui.validator.spec import Basis, Severity, Spec, Text
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a report shows about one rule id: severity, title, basis, and where it comes from."""
+
+    id: str
+    severity: Severity
+    title: Text
+    basis: Basis | None
+    structural: bool
+    spec_id: str | None = None
+    message: Text | None = None  # the catalogue's message template, for business rules
+
+    def basis_text(self, lang: str) -> str | None:
+        """The basis rendered for ``lang``, or None when there is none."""
+        if self.basis is None:
+            return None
+        return self.basis.render("zh" if lang == "zh" else "en")
+
+
+@dataclass
+class RuleStats:
+    """How one rule fared in a batch: which payloads failed it and which reached it.
+
+    Sources are kept in batch order (dicts used as ordered sets). A payload that failed a rule
+    reached it, even when the engine did not list the rule in ``rules_evaluated``.
+    """
+
+    failed_in: dict[str, None] = field(default_factory=dict)
+    reached_in: dict[str, None] = field(default_factory=dict)
+    findings: int = 0
+
+    @property
+    def failed(self) -> list[str]:
+        """Sources with at least one finding of the rule."""
+        return list(self.failed_in)
+
+    @property
+    def reached(self) -> list[str]:
+        """Sources where the rule was evaluated (passed or failed)."""
+        return list(self.reached_in)
+
+    @property
+    def passed(self) -> list[str]:
+        """Sources that reached the rule and did not fail it."""
+        return [s for s in self.reached_in if s not in self.failed_in]
+
+
+def is_structural(rule_id: str) -> bool:
+    """Structural ids are ``<path>@<facet>``; business rule ids have no ``@``."""
+    return "@" in rule_id
+
+
+def used_specs(batch: Batch, specs: Mapping[str, Spec]) -> list[Spec]:
+    """The loaded specs that results of ``batch`` were judged against, in first-use order."""
+    out: dict[str, Spec] = {}
+    for r in batch.results:
+        if r.spec is not None and r.spec.id in specs and r.spec.id not in out:
+            out[r.spec.id] = specs[r.spec.id]
+    return list(out.values())
+
+
+def _structural_title(rule_id: str, spec: Spec | None) -> Text:
+    path, _, facet = rule_id.partition("@")
+    what = facet_text(facet)
+    name = Text(zh=path, en=path)
+    if spec is not None:
+        for mt in spec.message_types.values():
+            f = mt.fields.get(path)
+            if f is not None:
+                label = f.element.label
+                name = Text(zh=f"{label.zh}（{path}）", en=f"{label.en} ({path})")
+                break
+    return Text(zh=f"{name.zh}：{what.zh}", en=f"{name.en}: {what.en}")
+
+
+def rule_catalogue(batch: Batch, specs: Mapping[str, Spec]) -> dict[str, RuleInfo]:
+    """Every rule a report about ``batch`` names: the catalogues of the specs used, in order,
+    then the other rule ids that occur in findings (structural ids sorted)."""
+    out: dict[str, RuleInfo] = {}
+    for spec in used_specs(batch, specs):
+        for rule in spec.rules:
+            out.setdefault(rule.id, RuleInfo(
+                id=rule.id, severity=rule.severity, title=rule.title, basis=rule.basis,
+                structural=False, spec_id=spec.id, message=rule.message))
+    extra: dict[str, tuple[Finding, Result]] = {}
+    for r in batch.results:
+        for f in r.findings:
+            if f.rule_id not in out:
+                extra.setdefault(f.rule_id, (f, r))
+    for rule_id in sorted(extra):
+        f, r = extra[rule_id]
+        judged_by = specs.get(r.spec.id) if r.spec is not None else None
+        structural = is_structural(rule_id)
+        title = _structural_title(rule_id, judged_by) if structural else Text(rule_id, rule_id)
+        out[rule_id] = RuleInfo(
+            id=rule_id, severity=f.severity, title=title,
+            basis=Basis(f.basis) if f.basis else None, structural=structural,
+            spec_id=r.spec.id if r.spec is not None else None)
+    return out
+
+
+def rule_stats(results: Iterable[Result]) -> dict[str, RuleStats]:
+    """Per rule id: the payloads that failed it (had a finding) and that reached it."""
+    out: dict[str, RuleStats] = {}
+    for r in results:
+        for rule_id in r.rules_evaluated:
+            out.setdefault(rule_id, RuleStats()).reached_in[r.source] = None
+        for f in r.findings:
+            stats = out.setdefault(f.rule_id, RuleStats())
+            stats.findings += 1
+            stats.failed_in[r.source] = None
+            stats.reached_in[r.source] = None
+    return out

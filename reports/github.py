@@ -1,0 +1,58 @@
+"""GitHub Actions workflow commands: one annotation per finding, shown on the pull request.
+
+``::error file=SRC,line=L,col=C,title=RULE::message``; warnings become ``::warning``, info
+findings ``::notice``. Data is escaped as GitHub's runner expects (``%``, CR, LF), and property
+values additionally escape ``:`` and ``,``. A payload that could not be evaluated is an
+``::error`` naming the reason; a final ``::notice`` carries the summary and provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from hegui.reports.labels import label
+from hegui.reports.provenance import provenance
+from hegui.validator.result import Batch, Finding
+from hegui.validator.spec import Lang, Spec
+
+#: hegui severity -> workflow command
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    """Escape the message part of a workflow command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value (``file=``, ``title=`` ...) of a workflow command."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **props: object) -> str:
+    """One workflow command line, properties in the given order, ``None`` ones left out."""
+    given = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items() if v is not None)
+    return f"::{name}{' ' + given if given else ''}::{escape_data(message)}"
+
+
+def render_github(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
+                  sources: Mapping[str, bytes] | None = None) -> str:
+    """Render ``batch`` as GitHub Actions annotations (``sources`` is not used)."""
+    out = []
+    for r in batch.results:
+        for f in sorted(r.findings, key=Finding.sort_key):
+            where = f.location.pointer or f.location.xpath
+            message = f.message.get(lang) + (f" [{where}]" if where else "")
+            out.append(command(COMMANDS[f.severity], message, file=r.source,
+                               line=f.location.line,
+                               col=f.location.column if f.location.line is not None else None,
+                               title=f.rule_id))
+        if r.verdict == "error":
+            out.append(command("error", r.error or "evaluation did not finish", file=r.source,
+                               title=f"hegui: {label('error', lang)}"))
+    prov = provenance(batch, specs)
+    parts = [label("summary_line", lang, **batch.summary())]
+    parts += [f"{s.id} {s.version} sha256={s.sha256}" for s in prov.specs]
+    parts.append(f"{prov.tool_name} {prov.tool_version}, {prov.started_at}")
+    out.append(command("notice", " · ".join(parts), title="hegui"))
+    return "\n".join(out) + "\n"

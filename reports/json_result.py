@@ -1,0 +1,65 @@
+"""The JSON result contract (``hegui-result``, docs/result-format.md): render a Batch as JSON.
+
+The document is versioned (``format_version``); its JSON Schema ships as
+``hegui.reports/schemas/result.schema.json``. :func:`hegui.reports.json_load.batch_from_json`
+reads it back, so a saved result can be re-rendered in any other format.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from hegui.reports.coverage import coverage
+from hegui.reports.provenance import jsonable
+from hegui.validator.result import Batch, Finding, Result
+from hegui.validator.spec import Lang, Spec
+
+FORMAT_NAME = "hegui-result"
+FORMAT_VERSION = "1.0"
+
+
+def finding_dict(f: Finding, lang: Lang) -> dict[str, Any]:
+    """A finding in contract form: ``Finding.to_dict`` plus its related locations."""
+    out = f.to_dict(lang)
+    out.setdefault("related", [loc.to_dict() for loc in f.related])
+    return out
+
+
+def result_dict(r: Result, lang: Lang) -> dict[str, Any]:
+    """One payload's result in contract form."""
+    return {
+        "source": r.source,
+        "verdict": r.verdict,
+        "spec": None if r.spec is None else {
+            "id": r.spec.id, "version": r.spec.version, "sha256": r.spec.sha256},
+        "message_type": r.message_type,
+        "encoding": r.encoding,
+        "input_sha256": r.input_sha256,
+        "error": r.error,
+        "rules_evaluated": list(r.rules_evaluated),
+        "findings": [finding_dict(f, lang) for f in r.findings],
+    }
+
+
+def result_document(batch: Batch, specs: Mapping[str, Spec], lang: Lang) -> dict[str, Any]:
+    """The whole ``hegui-result`` document as plain data."""
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": "hegui", "version": batch.tool_version},
+        "started_at": batch.started_at,
+        "lang": lang,
+        "options": dict(batch.options),
+        "results": [result_dict(r, lang) for r in batch.results],
+        "summary": batch.summary(),
+        "coverage": {sid: c.to_dict(lang) for sid, c in coverage(batch, specs).items()},
+    }
+
+
+def render_json(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
+                sources: Mapping[str, bytes] | None = None) -> str:
+    """Render ``batch`` as the documented ``hegui-result`` JSON (UTF-8 text, 2-space indent)."""
+    doc = result_document(batch, specs, lang)
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=jsonable) + "\n"

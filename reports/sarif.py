@@ -1,0 +1,187 @@
+"""SARIF 2.1.0 for code-scanning tools (GitHub code scanning, Azure DevOps, IDE viewers).
+
+One run: ``tool.driver`` is hegui with the rule catalogue of the specs used (plus the structural
+rule ids that occur), one artifact per payload with its SHA-256, one result per finding, and
+one invocation carrying the options and a notification per payload that could not be evaluated.
+``partialFingerprints`` hash the rule id, source, location path and value — not line numbers —
+so a finding keeps its identity when unrelated lines move.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from hegui.reports.catalogue import RuleInfo, rule_catalogue
+from hegui.reports.labels import label
+from hegui.reports.provenance import jsonable, provenance
+from hegui.validator.result import Batch, Finding, Location
+from hegui.validator.spec import Lang, Spec
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: hegui severity -> SARIF level
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+#: Key of hegui's fingerprint in ``partialFingerprints``; bump the suffix if the recipe changes.
+FINGERPRINT_KEY = "hegui/v1"
+
+
+def artifact_uri(source: str) -> str:
+    """A URI reference for a payload source: relative paths stay relative, absolute ones become
+    ``file://`` URIs; unsafe characters are percent-encoded."""
+    path = source.replace("\\", "/")
+    if re.match(r"^[A-Za-z]:/", path):
+        return "file:///" + quote(path, safe="/:")
+    if path.startswith("/"):
+        return "file://" + quote(path, safe="/")
+    return quote(path, safe="/")
+
+
+def fingerprint(f: Finding, source: str) -> str:
+    """Stable identity of a finding: SHA-256 of rule id, source, location path and value."""
+    path = f.location.pointer or f.location.xpath or ""
+    raw = "\0".join((f.rule_id, source, path, f.value or ""))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _utc(started_at: str) -> str | None:
+    try:
+        t = datetime.fromisoformat(started_at)
+    except ValueError:
+        return None
+    if t.tzinfo is None:
+        return None  # a local time of unknown zone cannot be stated as UTC
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ").replace(".000000Z", "Z")
+
+
+def _pascal(text: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in re.findall(r"[A-Za-z0-9]+", text))
+
+
+def _rule(info: RuleInfo, lang: Lang) -> dict[str, Any]:
+    title = info.title.get(lang)
+    basis = info.basis_text(lang)
+    full = info.message.get(lang) if info.message else title
+    help_text = f"{title}. {label('basis', lang)}: {basis}" if basis else title
+    props: dict[str, Any] = {
+        "severity": info.severity, "structural": info.structural,
+        "title_zh": info.title.zh, "title_en": info.title.en,
+        "tags": [t for t in (info.spec_id, "structural" if info.structural else "business-rule")
+                 if t],
+    }
+    if basis is not None and info.basis is not None:
+        props["basis"] = info.basis.text
+        props["basis_inferred"] = info.basis.inferred
+    if info.spec_id:
+        props["spec"] = info.spec_id
+    out: dict[str, Any] = {"id": info.id}
+    if not info.structural and _pascal(info.title.en):
+        out["name"] = _pascal(info.title.en)
+    out.update({
+        "shortDescription": {"text": title}, "fullDescription": {"text": full},
+        "help": {"text": help_text}, "defaultConfiguration": {"level": LEVELS[info.severity]},
+        "properties": props,
+    })
+    return out
+
+
+def _logical(loc: Location) -> list[dict[str, Any]]:
+    if loc.pointer is not None:
+        return [{"fullyQualifiedName": loc.pointer, "kind": "value"}]
+    if loc.xpath is not None:
+        kind = "attribute" if "/@" in loc.xpath else "element"
+        return [{"fullyQualifiedName": loc.xpath, "kind": kind}]
+    return []
+
+
+def _location(loc: Location, uri: str, index: int) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "index": index}}
+    if loc.line is not None and loc.line >= 1:
+        region: dict[str, Any] = {"startLine": loc.line}
+        if loc.column is not None and loc.column >= 1:
+            region["startColumn"] = loc.column
+        physical["region"] = region
+    out: dict[str, Any] = {"physicalLocation": physical}
+    logical = _logical(loc)
+    if logical:
+        out["logicalLocations"] = logical
+    return out
+
+
+def _result(f: Finding, source: str, index: int, rule_index: int,
+            lang: Lang) -> dict[str, Any]:
+    uri = artifact_uri(source)
+    props: dict[str, Any] = {"stage": f.stage, "message_zh": f.message.zh,
+                             "message_en": f.message.en}
+    if f.basis is not None:
+        props["basis"] = f.basis
+    if f.value is not None:
+        props["value"] = f.value
+    out: dict[str, Any] = {
+        "ruleId": f.rule_id, "ruleIndex": rule_index, "level": LEVELS[f.severity],
+        "message": {"text": f.message.get(lang) or f.rule_id},
+        "locations": [_location(f.location, uri, index)],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f, source)},
+        "properties": props,
+    }
+    if f.related:
+        out["relatedLocations"] = [{"id": n, **_location(loc, uri, index)}
+                                   for n, loc in enumerate(f.related, start=1)]
+    return out
+
+
+def sarif_document(batch: Batch, specs: Mapping[str, Spec], lang: Lang) -> dict[str, Any]:
+    """The SARIF log as plain data."""
+    catalogue = rule_catalogue(batch, specs)
+    rule_index = {rid: i for i, rid in enumerate(catalogue)}
+    prov = provenance(batch, specs)
+    artifacts, results, notifications = [], [], []
+    for index, r in enumerate(batch.results):
+        artifact: dict[str, Any] = {"location": {"uri": artifact_uri(r.source)},
+                                    "properties": {"source": r.source, "verdict": r.verdict}}
+        if r.input_sha256:
+            artifact["hashes"] = {"sha-256": r.input_sha256}
+        if r.encoding:
+            artifact["mimeType"] = "application/json" if r.encoding == "json" else "application/xml"
+        artifacts.append(artifact)
+        results += [_result(f, r.source, index, rule_index[f.rule_id], lang)
+                    for f in sorted(r.findings, key=Finding.sort_key)]
+        if r.verdict == "error":
+            notifications.append({
+                "level": "error", "descriptor": {"id": "evaluation"},
+                "message": {"text": f"{r.source}: {r.error or 'evaluation did not finish'}"},
+                "locations": [{"physicalLocation": {"artifactLocation": {
+                    "uri": artifact_uri(r.source), "index": index}}}],
+            })
+    invocation: dict[str, Any] = {"executionSuccessful": batch.summary()["error"] == 0}
+    start = _utc(batch.started_at)
+    if start:
+        invocation["startTimeUtc"] = start
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    invocation["properties"] = {"options": dict(batch.options), "started_at": batch.started_at}
+    driver: dict[str, Any] = {
+        "name": "hegui", "version": batch.tool_version,
+        "rules": [_rule(info, lang) for info in catalogue.values()],
+        "properties": {"specs": [
+            {"id": s.id, "version": s.version, "sha256": s.sha256,
+             "title": s.title_text(lang), "standard_number": s.standard_number}
+            for s in prov.specs]},
+    }
+    run = {
+        "tool": {"driver": driver}, "invocations": [invocation], "artifacts": artifacts,
+        "results": results, "columnKind": "unicodeCodePoints",
+        "properties": {"summary": batch.summary()},
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render_sarif(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
+                 sources: Mapping[str, bytes] | None = None) -> str:
+    """Render ``batch`` as a SARIF 2.1.0 log (``sources`` is not used by this format)."""
+    doc = sarif_document(batch, specs, lang)
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=jsonable) + "\n"
