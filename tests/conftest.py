@@ -1,0 +1,32 @@
+"""Shared fixtures: the minispec test spec (with generated schemas) and Hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from hegui.generators.schemas import write_schemas
+from hegui.validator.loader import load_spec
+from hegui.validator.spec import Spec
+
+DATA = Path(__file__).parent / "data"
+
+# Property tests: a fast profile for `make test`, a thorough one for HEGUI_HYPOTHESIS_PROFILE.
+settings.register_profile("fast", max_examples=25, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=1000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HEGUI_HYPOTHESIS_PROFILE", "fast"))
+
+
+@pytest.fixture(scope="session")
+def minispec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
+    """The test-only spec of tests/data/minispec, copied with freshly generated schemas."""
+    folder = tmp_path_factory.mktemp("spec") / "minispec"
+    shutil.copytree(DATA / "minispec", folder)
+    write_schemas(load_spec(str(folder)))
+    return load_spec(str(folder))

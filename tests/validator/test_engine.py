@@ -1,0 +1,181 @@
+"""The pipeline on the test-only minispec: verdicts, rule ids, locations, both encodings."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from stdnum.cn import ric, uscc
+
+from hegui.validator.codec import json_to_xml
+from hegui.validator.engine import Options, Validator
+from hegui.validator.spec import Spec
+
+
+def a_uscc() -> str:
+    body = "91441900MA4UABCD1"
+    return body + uscc.calc_check_digit(body)
+
+
+def an_id() -> str:
+    body = "44190019900101123"
+    return body + ric.calc_check_digit(body)
+
+
+def valid_order() -> dict[str, Any]:
+    return {
+        "messageType": "order", "specVersion": "0.1",
+        "order": {"orderNo": "A1", "kind": "1", "amount": "500000.00",
+                  "amountInWords": "伍拾万元整", "rate": "0.005000", "fee": "2500.00",
+                  "copies": 2, "urgent": False, "placedAt": "2025-03-01 09:30:00",
+                  "dueDate": "2025-03-02",
+                  "buyer": {"name": "示例公司", "uscc": a_uscc(), "idNo": an_id(),
+                            "region": "441900"},
+                  "tags": ["a", "b"]},
+        "lines": [{"sku": "S1", "qty": 2}, {"sku": "S2", "qty": 5}],
+    }
+
+
+def both(spec: Spec, doc: dict[str, Any]) -> tuple[Any, Any]:
+    v = Validator(spec)
+    as_json = v.validate(json.dumps(doc, ensure_ascii=False, indent=2).encode(), "p.json")
+    as_xml = v.validate(json_to_xml(doc, spec), "p.xml")
+    return as_json, as_xml
+
+
+def test_valid_payload_is_conformant_in_both_encodings(minispec: Spec) -> None:
+    j, x = both(minispec, valid_order())
+    assert (j.verdict, x.verdict) == ("conformant", "conformant"), (j.findings, x.findings)
+    assert set(j.rules_evaluated) == {"MS-001", "MS-002", "MS-004"}
+    assert j.spec is not None and j.spec.sha256 == minispec.content_sha256
+    assert len(j.input_sha256) == 64
+
+
+def mutate(path: str, value: Any) -> dict[str, Any]:
+    doc = valid_order()
+    *parents, last = path.split("/")
+    node: Any = doc
+    for p in parents:
+        node = node[int(p)] if isinstance(node, list) else node[p]
+    if value is KeyError:
+        del node[last]
+    else:
+        node[last] = value
+    return doc
+
+
+CASES = [
+    ("order/amount", "5x", "order.amount@pattern", "/order/amount"),
+    ("order/amount", "1.234", "order.amount@pattern", "/order/amount"),
+    ("order/kind", "9", "order.kind@enum", "/order/kind"),
+    ("order/orderNo", "A" * 11, "order.orderNo@maxLength", "/order/orderNo"),
+    ("order/placedAt", KeyError, "order.placedAt@required", "/order/placedAt"),
+    ("order/copies", 100, "order.copies@maximum", "/order/copies"),
+    ("order/dueDate", "2025-02-30", "order.dueDate@date", "/order/dueDate"),
+    ("order/buyer/uscc", a_uscc()[:-1] + ("0" if a_uscc()[-1] != "0" else "1"),
+     "order.buyer.uscc@check-digit", "/order/buyer/uscc"),
+    ("order/buyer/idNo", an_id()[:-1] + ("0" if an_id()[-1] != "0" else "1"),
+     "order.buyer.idNo@check-digit", "/order/buyer/idNo"),
+    ("order/buyer/idNo", "441900199002301230", "order.buyer.idNo@birth-date",
+     "/order/buyer/idNo"),
+    ("order/buyer/region", "449999", "order.buyer.region@region", "/order/buyer/region"),
+    ("order/amountInWords", "肆拾万元整", "order.amountInWords@uppercase",
+     "/order/amountInWords"),
+    ("order/fee", "2600.00", "MS-001", "/order/fee"),
+    ("order/dueDate", "2025-01-01", "MS-002", "/order/dueDate"),
+    ("order/kind", "2", "MS-003", "/order/reason"),
+    ("lines/1/qty", 6, "MS-004", "/lines/1"),
+    ("lines/0/sku", KeyError, "lines[].sku@required", "/lines/0/sku"),
+    ("order/surprise", "x", "order.surprise@unexpected", "/order/surprise"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "rule_id", "pointer"), CASES)
+def test_one_defect_one_rule_in_both_encodings(minispec: Spec, path: str, value: Any,
+                                               rule_id: str, pointer: str) -> None:
+    j, x = both(minispec, mutate(path, value))
+    assert [f.rule_id for f in j.findings] == [rule_id], j.findings
+    assert [f.rule_id for f in x.findings] == [rule_id], x.findings
+    assert j.findings[0].location.pointer == pointer
+    assert j.findings[0].location.line is not None
+    assert x.findings[0].location.xpath is not None and x.findings[0].location.line
+    expected = "conformant" if j.findings[0].severity != "error" else "nonconformant"
+    assert j.verdict == x.verdict == expected
+
+
+def test_warning_fails_only_with_fail_on_warning(minispec: Spec) -> None:
+    data = json.dumps(mutate("order/dueDate", "2025-01-01")).encode()
+    v = Validator(minispec)
+    assert v.validate(data, "p.json").verdict == "conformant"
+    assert v.validate(data, "p.json", Options(fail_on="warning")).verdict == "nonconformant"
+
+
+def test_messages_carry_values(minispec: Spec) -> None:
+    j, _ = both(minispec, mutate("order/fee", "2600.00"))
+    f = j.findings[0]
+    assert "2,600.00" in f.message.en and "500,000.00" in f.message.en
+    assert "2,600.00" in f.message.zh
+    assert f.basis is not None and "inferred" in f.basis
+
+
+def test_json_position_is_exact(minispec: Spec) -> None:
+    text = json.dumps(mutate("order/kind", "9"), indent=2)
+    r = Validator(minispec).validate(text.encode(), "p.json")
+    loc = r.findings[0].location
+    line = text.splitlines()[loc.line - 1]  # type: ignore[operator]
+    assert line[loc.column - 1:].startswith('"9"')  # type: ignore[operator]
+
+
+def test_duplicate_key_is_a_finding(minispec: Spec) -> None:
+    text = json.dumps(valid_order()).replace('"orderNo": "A1"', '"orderNo": "A1", "orderNo": "A2"')
+    r = Validator(minispec).validate(text.encode(), "p.json")
+    assert r.verdict == "nonconformant"
+    assert "payload@duplicate-key" in r.rule_ids
+
+
+@pytest.mark.parametrize(("data", "rule_id"), [
+    (b"", "payload@parse"),
+    (b"not json or xml", "payload@parse"),
+    (b'{"messageType": "order", "x": NaN}', "payload@nan"),
+    (b'{"messageType": "order",', "payload@parse"),
+    (b"[1, 2]", "payload@type"),
+    (b'{"messageType": "nope", "specVersion": "0.1"}', "messageType@enum"),
+    (b'{"messageType": "order", "specVersion": "9.9"}', "specVersion@enum"),
+    (b"<order xmlns='urn:other'><order/></order>", "payload@root"),
+    (b"<!DOCTYPE x [<!ENTITY a 'b'>]><order/>", "payload@dtd"),
+    (b"<order><unclosed></order>", "payload@parse"),
+])
+def test_unusable_input_gives_error_verdict(minispec: Spec, data: bytes, rule_id: str) -> None:
+    r = Validator(minispec).validate(data, "in")
+    assert r.verdict == "error"
+    assert r.error
+    assert [f.rule_id for f in r.findings] == [rule_id]
+
+
+def test_hostile_xml_through_validator(minispec: Spec, tmp_path: Any) -> None:
+    secret = tmp_path / "s.txt"
+    secret.write_text("SECRET-42")
+    data = (f'<!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>'
+            '<order xmlns="urn:hegui:test:minispec:0.1"><order>&x;</order></order>').encode()
+    r = Validator(minispec).validate(data, "x.xml")
+    assert r.verdict == "error"
+    assert "SECRET-42" not in repr(r)
+
+
+def test_big_payload_is_error_promptly(minispec: Spec) -> None:
+    data = b'{"messageType": "order", "pad": "' + b"x" * (50 * 1024 * 1024) + b'"}'
+    r = Validator(minispec).validate(data, "big.json")
+    assert r.verdict == "error" and r.rule_ids == {"payload@limit"}
+
+
+def test_many_defects_same_ids_in_both_encodings(minispec: Spec) -> None:
+    doc = copy.deepcopy(valid_order())
+    doc["order"]["kind"] = "9"
+    doc["order"]["extra"] = 1
+    del doc["order"]["placedAt"]
+    doc["order"]["dueDate"] = "2025-02-30"
+    j, x = both(minispec, doc)
+    assert j.rule_ids == x.rule_ids == {"order.kind@enum", "order.extra@unexpected",
+                                        "order.placedAt@required", "order.dueDate@date"}
