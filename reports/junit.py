@@ -28,10 +28,11 @@ def _x(text: str) -> str:
 
 
 def _finding_text(f: Finding, lang: Lang, info: RuleInfo | None) -> str:
-    where = f.location.pointer or f.location.xpath or ""
-    if f.location.line is not None:
-        where += f" (line {f.location.line}" + (
-            f", column {f.location.column})" if f.location.column is not None else ")")
+    loc = f.location
+    where = " ".join(x for x in (
+        loc.pointer or loc.xpath,
+        None if loc.line is None else f"(line {loc.line}" + (
+            f", column {loc.column})" if loc.column is not None else ")")) if x)
     basis = f.basis or (info.basis_text(lang) if info else None)
     lines = [f"[{f.severity}] {f.rule_id}: {f.message.get(lang)}"]
     if where:
@@ -101,9 +102,10 @@ def render_junit(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
     fail_on = str(batch.options.get("fail_on") or "error")
     limit = SEVERITY_ORDER.get(fail_on, SEVERITY_ORDER["error"])
     catalogue = rule_catalogue(batch, specs)
-    props = {"tool": f"hegui {batch.tool_version}", "started_at": batch.started_at,
-             "fail_on": fail_on}
+    props = {"tool": f"hegui {batch.tool_version}", "started_at": batch.started_at}
     props.update({f"option.{k}": v for k, v in option_items(batch.options)})
+    if "fail_on" not in batch.options:
+        props["fail_on"] = fail_on  # the default this report applied
     root = ET.Element("testsuites", name="hegui")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for r in batch.results:
