@@ -5,19 +5,38 @@ Exit codes (README): 0 all conformant, 1 any nonconformant, 2 usage or processin
 
 from __future__ import annotations
 
-import sys
-from typing import NoReturn
+from typing import Any
 
 import click
 
 from hegui import __version__
 from hegui.cli_convert import convert
+from hegui.cli_report import report
 from hegui.cli_specs import specs
 from hegui.cli_validate import validate
 from hegui.validator.errors import HeguiError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class HeguiCommandError(click.ClickException):
+    """A hegui error shown as ``Error: ...`` with the error's own exit code."""
+
+    def __init__(self, error: HeguiError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+class HeguiGroup(click.Group):
+    """Turns hegui's own errors into clean messages and documented exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; a :class:`HeguiError` becomes a message, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except HeguiError as exc:
+            raise HeguiCommandError(exc) from None
+
+
+@click.group(cls=HeguiGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hegui")
 def cli() -> None:
     """hegui (合规): validate payloads against Chinese government data standards.
@@ -29,23 +48,9 @@ def cli() -> None:
 cli.add_command(specs)
 cli.add_command(validate)
 cli.add_command(convert)
+cli.add_command(report)
 
 
-def main() -> NoReturn:
-    """Console-script entry point: run the CLI, turning hegui errors into messages and exit codes."""
-    try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(2)
-    except HeguiError as exc:
-        click.echo(f"hegui: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        sys.exit(2)
-    sys.exit(0)
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="hegui")

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 
+from hegui.reports import FORMATS, write_outputs
 from hegui.validator.engine import Options
-from hegui.validator.errors import EXIT_ERROR, UsageError
+from hegui.validator.errors import EXIT_ERROR
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Lang, Severity
 
-#: Output formats (renderers in hegui.reports).
-FORMATS = ("text", "json", "html", "markdown", "junit", "sarif", "github")
 
 
 def parse_outputs(fmt: str, outputs: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -74,8 +73,6 @@ def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | No
     Exit codes: 0 all conformant, 1 any nonconformant, 2 usage error or a payload that could
     not be evaluated.
     """
-    from hegui.reports import write_outputs
-
     pairs = parse_outputs(fmt, outputs)
     config = RunConfig(
         spec=spec_id,
@@ -113,4 +110,3 @@ def _sources(batch: object, pairs: list[tuple[str, str]]) -> dict[str, bytes] | 
     return out
 
 
-__all__ = ["FORMATS", "UsageError", "validate"]
