@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `make demo`: list the specs, check the bundled examples against the generated schemas,
+# validate them fully, and write a conformance report (HTML, plus JSON and SARIF).
+set -euo pipefail
+BIN=${1:-.venv/bin}
+OUT=${OUT:-out}
+mkdir -p "$OUT"
+echo "== Bundled specs =="
+"$BIN/hegui" specs list --lang en
+echo
+status=0
+for spec in $("$BIN/hegui" specs list --lang en | cut -f1); do
+  folder=$("$BIN/python" -c "import sys; from hegui.validator.loader import load_spec; print(load_spec(sys.argv[1]).folder)" "$spec")
+  echo "== $spec: conformant examples (expect exit 0) =="
+  "$BIN/hegui" validate --spec "$spec" "$folder/examples/valid" --lang en \
+    --output "json=$OUT/$spec-valid.json" --output "html=$OUT/$spec-valid.html" | tail -n 3
+  echo
+  echo "== $spec: one invalid example per rule (expect exit 1, every file nonconformant) =="
+  set +e
+  "$BIN/hegui" validate --spec "$spec" "$folder/examples/invalid" --lang en --format text \
+    --output "json=$OUT/$spec-invalid.json" --output "html=$OUT/$spec-report.html" \
+    --output "sarif=$OUT/$spec-invalid.sarif" > "$OUT/$spec-invalid.txt"
+  code=$?
+  set -e
+  tail -n 3 "$OUT/$spec-invalid.txt"
+  if [ "$code" -ne 1 ]; then echo "unexpected exit code $code for invalid examples"; status=1; fi
+  echo
+done
+if [ -f "$BIN/../../generators/pack.py" ] || "$BIN/python" -c "import hegui.generators.pack" 2>/dev/null; then
+  echo "== Generated conformance test pack (seed 1) =="
+  rm -rf "$OUT/pack"
+  "$BIN/hegui" generate --spec eguarantee --count 3 --invalid --seed 1 --out "$OUT/pack"
+  "$BIN/hegui" validate --spec eguarantee "$OUT/pack" --expect "$OUT/pack/manifest.json" \
+    --format json > "$OUT/pack-result.json" || true
+  "$BIN/hegui" validate --spec eguarantee "$OUT/pack" --expect "$OUT/pack/manifest.json" \
+    --output "html=$OUT/pack-report.html" --format github > /dev/null \
+    && echo "pack validated exactly as its manifest says" \
+    || { echo "pack and manifest disagree"; status=1; }
+  echo
+fi
+echo "Conformance reports:"
+for f in "$OUT"/*-report.html; do echo "  $(cd "$(dirname "$f")" && pwd)/$(basename "$f")"; done
+exit $status
