@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# mypy reads the hegui.* namespace from the strict editable install's link tree.
+MYPY := MYPYPATH=$$(ls -d build/__editable__.hegui-*) $(BIN)/mypy -p hegui
 
 .PHONY: install demo test lint typecheck wheel-check bench clean
 
@@ -24,13 +26,13 @@ demo: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy -p hegui
+	$(MYPY)
 	$(BIN)/pytest -q
 	bash scripts/wheel-check.sh $(BIN)
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy -p hegui
+	$(MYPY)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py

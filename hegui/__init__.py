@@ -1,4 +1,7 @@
-"""hegui (合规): standards-compliance and data-spec validator for Chinese local government data standards."""
+"""hegui (合规): a standards-compliance and data-spec validator.
+
+It validates payloads against Chinese local government data standards.
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 

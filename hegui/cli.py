@@ -14,15 +14,13 @@ from hegui.cli_convert import convert
 from hegui.cli_report import report
 from hegui.cli_specs import specs
 from hegui.cli_validate import validate
-from hegui.validator.errors import HeguiError
+from hegui.validator.errors import EXIT_ERROR, HeguiError
 
 
 class HeguiCommandError(click.ClickException):
     """A hegui error shown as ``Error: ...`` with the error's own exit code."""
 
-    def __init__(self, error: HeguiError):
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
+    exit_code = EXIT_ERROR
 
 
 class HeguiGroup(click.Group):
@@ -33,7 +31,7 @@ class HeguiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except HeguiError as exc:
-            raise HeguiCommandError(exc) from None
+            raise HeguiCommandError(str(exc)) from None
 
 
 @click.group(cls=HeguiGroup, context_settings={"help_option_names": ["-h", "--help"]})

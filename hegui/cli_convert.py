@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -64,10 +65,10 @@ def _spec_for_namespace(ns: str | None) -> Spec:
 @click.option("-o", "--out", "out", type=click.Path(dir_okay=False), help="Output file.")
 def convert(path: str, to: str, spec_id: str | None, out: str | None) -> None:
     """Convert a payload between the JSON and the XML encoding of its spec."""
-    data = click.get_binary_stream("stdin").read() if path == "-" else Path(path).read_bytes()
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     spec = load_spec(spec_id) if spec_id else None
     result = convert_bytes(data, path, spec, to)
     if out:
         Path(out).write_bytes(result)
     else:
-        click.get_binary_stream("stdout").write(result)
+        sys.stdout.buffer.write(result)

@@ -132,7 +132,8 @@ class CelEnvironment:
             text = str(exc)
             m = _LOCATION.search(text)
             if m:
-                raise CelCompileError(m.group(3).strip(), int(m.group(1)), int(m.group(2))) from None
+                line, col = int(m.group(1)), int(m.group(2))
+                raise CelCompileError(m.group(3).strip(), line, col) from None
             raise CelCompileError(text.strip(), None, None) from None
         rtype = compiled.return_type()
         name = rtype.name()

@@ -95,9 +95,8 @@ def check(value: Any, element: Element) -> None:
         _check_uscc(str(value))
     elif kind == "idcard":
         _check_idcard(str(value))
-    elif kind == "region":
-        if not is_current_region(str(value)):
-            raise DatatypeError("region", Text(
+    elif kind == "region" and not is_current_region(str(value)):
+        raise DatatypeError("region", Text(
                 f"{value} 不是现行的行政区划代码（GB/T 2260）",
                 f"{value} is not an administrative division code in use (GB/T 2260)"))
 

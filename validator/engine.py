@@ -191,9 +191,9 @@ class Validator:
         # Presence and unknown elements, found the same way for both encodings (see presence).
         errors += missing_required(self.spec, w.mt, doc)
         if w.trace is not None:
-            errors += (structure.StructuralError(structure.path_of(self.spec, w.mt, _tokens_of(p))[0],
-                                                 "unexpected", p, "unknown element")
-                       for p in w.trace.unknown)
+            for p in w.trace.unknown:
+                path = structure.path_of(self.spec, w.mt, _tokens_of(p))[0]
+                errors.append(structure.StructuralError(path, "unexpected", p, "unknown element"))
         seen: set[tuple[str, str]] = set()
         invalid: set[str] = set()
         for e in errors:

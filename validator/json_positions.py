@@ -6,6 +6,7 @@ trusts that the text already parsed (orjson accepted it) and so stays small.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 
@@ -75,8 +76,7 @@ class _Scanner:
 def json_positions(text: str) -> dict[str, tuple[int, int]]:
     """Map every JSON Pointer in ``text`` ("" for the root) to its 1-based (line, column)."""
     scanner = _Scanner(text)
-    try:
+    # On a scanning problem, positions found so far are still right; the rest are unknown.
+    with contextlib.suppress(ValueError, IndexError):
         scanner.value(0, "")
-    except (ValueError, IndexError):
-        pass  # positions found so far are still right; the rest are unknown
     return scanner.out

@@ -191,7 +191,8 @@ class _Compiler:
         facets = {k: v for k, v in e.items()
                   if k not in ("zh", "en", "type", "use", "basis", "description", "condition")}
         if dtype == "code" and e["codelist"] not in codelists:
-            raise self.fail("dictionary", (*path, "codelist"), f"unknown code list {e['codelist']!r}")
+            raise self.fail("dictionary", (*path, "codelist"),
+                            f"unknown code list {e['codelist']!r}")
         if dtype == "group" and e["group"] not in group_ids:
             raise self.fail("dictionary", (*path, "group"), f"unknown group {e['group']!r}")
         if dtype == "list":

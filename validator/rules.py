@@ -69,10 +69,9 @@ def run_rules(spec: Spec, message_type: str, values: Mapping[str, Any],
                 continue
         if rule.kind == "require":
             evaluated.append(rule.id)
-            missing = tuple(p for p in rule.require if not present(p))
-            for path in missing:
-                hits.append(RuleHit(rule, (path,), _message(
-                    rule, lambda k, path=path: path if k == "missing" else show(k))))
+            for path in rule.require:
+                if not present(path):
+                    hits.append(RuleHit(rule, (path,), _message(rule, _with_missing(path, show))))
             continue
         assert rule.program is not None
         if rule.kind == "each":
@@ -95,6 +94,13 @@ def run_rules(spec: Spec, message_type: str, values: Mapping[str, Any],
         elif result.value is False:
             hits.append(RuleHit(rule, rule.fields, _message(rule, show)))
     return RuleRun(tuple(hits), tuple(evaluated), tuple(errors))
+
+
+def _with_missing(path: str, show: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """``show`` that also fills the ``{missing}`` placeholder of ``require`` rules."""
+    def lookup(key: str) -> str | None:
+        return path if key == "missing" else show(key)
+    return lookup
 
 
 def _eval(program: Program, values: Mapping[str, Any]) -> Outcome:

@@ -54,7 +54,7 @@ def parse_xml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedXml:
         line = data[: data.find(b"<!")].count(b"\n") + 1 if b"<!" in head else None
         raise XmlParseError("DOCTYPE/ENTITY declarations are not allowed in payloads", "dtd",
                             line, None)
-    parser = etree.XMLParser(**_PARSER_OPTIONS)  # type: ignore[call-overload]
+    parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
