@@ -84,7 +84,8 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
         Result("payloads/broken.json", "error", ref, None, "json",
                _sha(sources["payloads/broken.json"]), (
                    Finding("payload@parse", "error",
-                           Text(zh="JSON 无法解析：缺少冒号", en="JSON cannot be parsed: ':' expected"),
+                           Text(zh="JSON 无法解析：缺少冒号",
+                                en="JSON cannot be parsed: ':' expected"),
                            "parse", Location(line=2, column=17)),
                ), (), "payload cannot be parsed: ':' expected at line 2, column 17"),
         Result("payloads/unknown.json", "error", None, None, None, _sha(b"{}\n"), (), (),

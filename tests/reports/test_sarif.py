@@ -1,0 +1,120 @@
+"""SARIF 2.1.0: valid against the official OASIS schema; rules, levels, locations, fingerprints."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from hegui.reports.sarif import artifact_uri, render_sarif
+from hegui.validator.result import Batch, Location
+from hegui.validator.spec import Lang, Spec
+
+SCHEMA = Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json"
+
+
+def _validate(doc: dict[str, Any]) -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)  # draft-07, as the schema declares
+    assert cls is jsonschema.Draft7Validator
+    cls(schema).validate(doc)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_validates_against_official_schema(lang: Lang, report_batch: Batch,
+                                           report_specs: dict[str, Spec]) -> None:
+    _validate(json.loads(render_sarif(report_batch, report_specs, lang=lang)))
+    _validate(json.loads(render_sarif(report_batch, {}, lang=lang)))
+
+
+def test_the_schema_check_can_fail(report_batch: Batch, report_specs: dict[str, Spec]) -> None:
+    doc = json.loads(render_sarif(report_batch, report_specs, lang="en"))
+    doc["runs"][0]["results"][0]["level"] = "fatal"
+    with pytest.raises(jsonschema.ValidationError):
+        _validate(doc)
+
+
+def test_driver_rules_and_results(report_batch: Batch, report_specs: dict[str, Spec]) -> None:
+    run = json.loads(render_sarif(report_batch, report_specs, lang="zh"))["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "hegui"
+    assert driver["version"] == "0.1.0-test"
+    ids = [r["id"] for r in driver["rules"]]
+    assert ids[:5] == ["MINI-001", "MINI-002", "MINI-003", "MINI-004", "MINI-005"]
+    assert set(ids[5:]) == {"guarantee.currency@enum", "payload@parse"}
+    mini2 = driver["rules"][1]
+    assert mini2["shortDescription"]["text"] == "币种应为人民币"
+    assert mini2["properties"]["basis_inferred"] is True
+    assert "hegui modelling" in mini2["help"]["text"]
+    assert driver["properties"]["specs"][0]["sha256"] == report_specs["mini"].content_sha256
+
+    results = run["results"]
+    assert len(results) == sum(len(r.findings) for r in report_batch.results)
+    for res in results:
+        assert driver["rules"][res["ruleIndex"]]["id"] == res["ruleId"]
+    levels = {r["ruleId"]: r["level"] for r in results}
+    assert levels["MINI-002"] == "warning"
+    assert levels["MINI-001"] == "error"
+    first = results[0]
+    loc = first["locations"][0]
+    assert loc["physicalLocation"]["artifactLocation"]["uri"] == "payloads/bad-amount.json"
+    assert loc["physicalLocation"]["region"] == {"startLine": 4, "startColumn": 15}
+    assert loc["logicalLocations"][0]["fullyQualifiedName"] == "/guarantee/amount"
+    xml = next(r for r in results if r["ruleId"] == "MINI-004")
+    assert xml["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "/apply/guarantee"
+    assert run["artifacts"][0]["hashes"]["sha-256"] == report_batch.results[0].input_sha256
+
+
+def test_invocation_has_options_and_failed_inputs(report_batch: Batch) -> None:
+    inv = json.loads(render_sarif(report_batch, {}, lang="en"))["runs"][0]["invocations"][0]
+    assert inv["executionSuccessful"] is False
+    assert inv["startTimeUtc"] == "2026-01-01T19:04:05Z"
+    assert inv["properties"]["options"]["fail_on"] == "error"
+    notes = inv["toolExecutionNotifications"]
+    assert [n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notes] == [
+        "payloads/broken.json", "payloads/unknown.json"]
+
+
+def test_fingerprints_ignore_line_numbers(report_batch: Batch) -> None:
+    """Moving a finding to another line keeps its fingerprint; another value changes it."""
+    def fingerprints(batch: Batch) -> list[str]:
+        doc = json.loads(render_sarif(batch, {}, lang="en"))
+        return [r["partialFingerprints"]["hegui/v1"] for r in doc["runs"][0]["results"]]
+
+    bad = report_batch.results[1]
+    moved = tuple(dataclasses.replace(f, location=dataclasses.replace(
+        f.location, line=(f.location.line or 0) + 10)) for f in bad.findings)
+    revalued = tuple(dataclasses.replace(f, value="1.00") for f in bad.findings)
+
+    def with_findings(findings: tuple[Any, ...]) -> Batch:
+        return dataclasses.replace(report_batch, results=(
+            dataclasses.replace(bad, findings=findings),))
+
+    base = fingerprints(with_findings(bad.findings))
+    assert len(set(base)) == len(base)
+    assert fingerprints(with_findings(moved)) == base
+    assert fingerprints(with_findings(revalued)) != base
+
+
+def test_finding_without_line_has_no_region(report_batch: Batch) -> None:
+    r = report_batch.results[1]
+    f = dataclasses.replace(r.findings[0], location=Location(pointer="/x"))
+    batch = dataclasses.replace(report_batch, results=(dataclasses.replace(r, findings=(f,)),))
+    doc = json.loads(render_sarif(batch, {}, lang="en"))
+    _validate(doc)
+    assert "region" not in doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+
+
+@pytest.mark.parametrize(("source", "uri"), [
+    ("payloads/a b.json", "payloads/a%20b.json"),
+    ("报文/甲.xml", "%E6%8A%A5%E6%96%87/%E7%94%B2.xml"),
+    ("/abs/p.json", "file:///abs/p.json"),
+    ("C:\\data\\p.json", "file:///C:/data/p.json"),
+    ("-", "-"),
+])
+def test_artifact_uri(source: str, uri: str) -> None:
+    assert artifact_uri(source) == uri
