@@ -83,3 +83,25 @@ def render_spec(s: Spec, lang: Lang, part: str = "all") -> list[str]:
             if r.require:
                 out.append(f"    require: {', '.join(r.require)}")
     return out
+
+
+@specs.command("schemas")
+@click.argument("spec_ids", nargs=-1)
+@click.option("--write", "mode", flag_value="write", help="Regenerate the committed schema files.")
+@click.option("--check", "mode", flag_value="check", default=True,
+              help="Exit 1 when a committed schema differs from regeneration (default).")
+def schemas_cmd(spec_ids: tuple[str, ...], mode: str) -> None:
+    """Generate (--write) or check (--check) the XSD and JSON Schema of specs (default: all)."""
+    from hegui.generators.schemas import check_schemas, write_schemas
+
+    stale: list[str] = []
+    for sid in spec_ids or bundled_spec_ids():
+        spec = load_spec(sid)
+        if mode == "write":
+            for path in write_schemas(spec):
+                click.echo(f"wrote {path}")
+        else:
+            stale += [f"{sid}: {name}" for name in check_schemas(spec)]
+    for line in stale:
+        click.echo(f"out of date: {line}", err=True)
+    raise click.exceptions.Exit(1 if stale else 0)

@@ -119,14 +119,17 @@ def _check_idcard(value: str) -> None:
         raise DatatypeError("birth-date", Text(
             f"身份证号码 {value} 中的出生日期 {birth} 无效（GB 11643-1999）",
             f"ID number {value}: birth date {birth} is not a real date (GB 11643-1999)")) from None
-    if ric.calc_check_digit(value[:17]) != value[17:].upper():
+    # stdnum's calc_check_digit takes the whole number, check digit included.
+    if ric.calc_check_digit(value) != value[17:].upper():
         raise DatatypeError("check-digit", Text(
             f"身份证号码 {value} 校验码错误（GB 11643-1999）",
             f"ID number {value} has a wrong check digit (GB 11643-1999)"))
-    if not numdb.get("cn/loc").info(value[:6])[-1][1]:
+    try:
+        ric.get_birth_place(value)
+    except ValidationError:
         raise DatatypeError("region", Text(
             f"身份证号码 {value} 的地址码 {value[:6]} 不存在（GB/T 2260）",
-            f"ID number {value}: area code {value[:6]} does not exist (GB/T 2260)"))
+            f"ID number {value}: area code {value[:6]} does not exist (GB/T 2260)")) from None
 
 
 @functools.cache

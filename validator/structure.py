@@ -18,6 +18,7 @@ import jsonschema_rs
 import orjson
 from lxml import etree
 
+from hegui.validator.errors import SpecError
 from hegui.validator.loader import load_spec
 from hegui.validator.spec import Element, MessageType, Spec
 
@@ -45,10 +46,17 @@ def schema_files(spec: Spec) -> tuple[Path, Path]:
     return folder / f"{stem}.xsd", folder / f"{stem}.schema.json"
 
 
+def _require(path: Path, spec: Spec) -> None:
+    if not path.is_file():
+        raise SpecError(str(path), f"generated schema of spec {spec.id} is missing; "
+                        f"run `hegui specs schemas --write {spec.id}`")
+
+
 @functools.cache
 def _xsd(folder: str, sha: str) -> etree.XMLSchema:
     spec = _spec_at(folder)
     xsd_path, _ = schema_files(spec)
+    _require(xsd_path, spec)
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     return etree.XMLSchema(etree.parse(str(xsd_path), parser))
 
@@ -57,6 +65,7 @@ def _xsd(folder: str, sha: str) -> etree.XMLSchema:
 def _json_validators(folder: str, sha: str) -> dict[str, Any]:
     spec = _spec_at(folder)
     _, json_path = schema_files(spec)
+    _require(json_path, spec)
     schema = orjson.loads(json_path.read_bytes())
     defs = schema.get("$defs", {})
     out: dict[str, Any] = {}

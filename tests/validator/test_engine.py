@@ -21,7 +21,7 @@ def a_uscc() -> str:
 
 def an_id() -> str:
     body = "44190019900101123"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum wants the full 18 characters
 
 
 def valid_order() -> dict[str, Any]:
