@@ -40,10 +40,10 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
     apply_rules = ("MINI-001", "MINI-002", "MINI-003")
 
     def rule(rule_id: str, loc: Location, value: str | None = None,
-             related: tuple[Location, ...] = (), **placeholders: str) -> Finding:
+             related: tuple[Location, ...] = (), values: dict[str, str] | None = None) -> Finding:
         r = spec.rule(rule_id)
         assert r is not None, rule_id
-        msg = Text(zh=_fill(r.message.zh, placeholders), en=_fill(r.message.en, placeholders))
+        msg = Text(zh=_fill(r.message.zh, values or {}), en=_fill(r.message.en, values or {}))
         return Finding(rule_id, r.severity, msg, "rule", loc, r.basis.render("en"), value,
                        related)
 
@@ -60,7 +60,7 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
                    rule("MINI-001", Location(pointer="/guarantee/amount", line=4, column=15),
                         "400000.00",
                         (Location(pointer="/project/bidSecurityAmount", line=7, column=36),),
-                        **{"guarantee.amount": "400,000.00",
+                        values={"guarantee.amount": "400,000.00",
                            "project.bidSecurityAmount": "500,000.00"}),
                ), apply_rules),
         Result("payloads/bad.xml", "nonconformant", ref, "apply", "xml",
@@ -69,17 +69,17 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
                         "2000000.00",
                         (Location(xpath="/apply/project/bidSecurityAmount", line=3,
                                   column=12),),
-                        **{"guarantee.amount": "2,000,000.00",
+                        values={"guarantee.amount": "2,000,000.00",
                            "project.bidSecurityAmount": "500,000.00"}),
                    rule("MINI-002", Location(xpath="/apply/guarantee/currency", line=2,
                                              column=41), "USD",
-                        **{"guarantee.currency": "USD"}),
+                        values={"guarantee.currency": "USD"}),
                    rule("MINI-004", Location(xpath="/apply/guarantee", line=2, column=3)),
                ), (*apply_rules, "MINI-004")),
         Result("payloads/warn.json", "conformant", ref, "apply", "json",
                _sha(sources["payloads/warn.json"]), (
                    rule("MINI-002", Location(pointer="/guarantee/currency", line=3, column=52),
-                        "HKD", **{"guarantee.currency": "HKD"}),
+                        "HKD", values={"guarantee.currency": "HKD"}),
                ), apply_rules),
         Result("payloads/broken.json", "error", ref, None, "json",
                _sha(sources["payloads/broken.json"]), (
@@ -91,8 +91,9 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
         Result("payloads/unknown.json", "error", None, None, None, _sha(b"{}\n"), (), (),
                "no spec detected: payload names no known message type"),
     )
-    options = {"spec": "tests/reports/data/spec-mini", "message_type": None, "encoding": None,
-               "fail_on": "error", "contexts": {}}
+    options: dict[str, object] = {
+        "spec": "tests/reports/data/spec-mini", "message_type": None, "encoding": None,
+        "fail_on": "error", "contexts": {}}
     return Batch(results, TOOL_VERSION, STARTED_AT, options), sources
 
 

@@ -15,7 +15,7 @@ from hegui.validator.loader import load_spec
 from hegui.validator.result import Batch
 from hegui.validator.spec import Spec
 
-from .conftest import DATA
+DATA = Path(__file__).parent / "data"
 
 SPEC_DIR = str(DATA / "spec-mini")
 

@@ -12,7 +12,7 @@ from hegui.reports.html import render_html
 from hegui.validator.result import Batch, Finding, Location
 from hegui.validator.spec import Lang, Spec, Text
 
-from .conftest import HOSTILE
+HOSTILE = "<script>alert(1)</script>"  # the hostile value in the fixture batch
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,7 @@ def test_rule_table_and_coverage(page: str) -> None:
             for tr in doc.get_element_by_id("rules").xpath(".//tbody/tr")}
     assert rows["MINI-001"][1:] == ["error", "Guarantee amount equals the bid security",
                                     "招标投标法实施条例 第二十六条", "2", "4",
-                                    "exercised (failed and passed)"]
+                                    "exercised"]
     assert rows["MINI-002"][3] == "hegui modelling (inferred)"
     assert rows["MINI-005"][-1] == "never reached"
     assert rows["guarantee.currency@enum"][-1] == "structural"

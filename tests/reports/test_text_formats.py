@@ -12,7 +12,7 @@ from hegui.reports.text import one_line, render_text
 from hegui.validator.result import Batch, Finding, Location
 from hegui.validator.spec import Spec, Text
 
-from .conftest import HOSTILE
+HOSTILE = "<script>alert(1)</script>"  # the hostile value in the fixture batch
 
 
 def _with_message(batch: Batch, message: str, source: str = "a.json") -> Batch:
