@@ -41,14 +41,15 @@ def _group(spec: Spec, group_id: str, obj: Any, path: str, pointer: str,
     if not isinstance(obj, dict):
         return
     for elem in spec.groups[group_id].elements:
-        if elem.name in exclude:
-            continue
-        sub_path, sub_ptr = f"{path}.{elem.name}", f"{pointer}/{escape_pointer(elem.name)}"
         value = obj.get(elem.name)
         if value is None:
-            if overrides.get(elem.name, elem.use) == "required":
-                yield StructuralError(sub_path, "required", sub_ptr, "missing element")
+            if overrides.get(elem.name, elem.use) == "required" and elem.name not in exclude:
+                yield StructuralError(f"{path}.{elem.name}", "required",
+                                      f"{pointer}/{escape_pointer(elem.name)}", "missing element")
             continue
+        if elem.datatype not in ("group", "list"):
+            continue
+        sub_path, sub_ptr = f"{path}.{elem.name}", f"{pointer}/{escape_pointer(elem.name)}"
         if elem.datatype == "group":
             yield from _group(spec, elem.facets["group"], value, sub_path, sub_ptr, {}, ())
         elif elem.datatype == "list" and isinstance(elem.facets["of"], str) and \

@@ -68,11 +68,12 @@ class _Builder:
         """Bind a group's members: flat (``a.b.c`` keys) for sections, nested for list items."""
         if not isinstance(obj, dict):
             return
-        for elem in self.spec.groups[group_id].elements:
-            if elem.name not in obj:
-                continue
-            raw = obj[elem.name]
-            path, ptr = f"{prefix}.{elem.name}", f"{pointer}/{escape_pointer(elem.name)}"
+        index = self.spec.groups[group_id].index
+        for name, raw in obj.items():
+            elem = index.get(name)
+            if elem is None:
+                continue  # unknown key: the schema check reports it
+            path, ptr = f"{prefix}.{name}", f"{pointer}/{escape_pointer(name)}"
             key = path if flat else elem.name
             self.rec.raw.setdefault(path, raw)
             self.rec.elements.setdefault(path, elem)

@@ -60,9 +60,10 @@ def parse_json(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedJson:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise _explain(data, exc, limits) from None
-    if _depth_exceeds(value, limits.max_depth):
+    keys = _count_keys(value, limits.max_depth)
+    if keys < 0:
         raise JsonParseError(f"JSON nested deeper than {limits.max_depth}", "limit")
-    return ParsedJson(value, _duplicates(data, value))
+    return ParsedJson(value, _duplicates(data, keys))
 
 
 def _explain(data: bytes, exc: orjson.JSONDecodeError, limits: Limits) -> JsonParseError:
@@ -96,34 +97,28 @@ class _NonFinite(Exception):
     pass
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
+def _count_keys(value: Any, max_depth: int) -> int:
+    """Number of object keys in ``value``, or -1 when it nests deeper than ``max_depth``."""
+    keys = 0
     stack = [(value, 1)]
     while stack:
         v, d = stack.pop()
-        if d > limit:
-            return True
+        if d > max_depth:
+            return -1
         if isinstance(v, dict):
+            keys += len(v)
             stack.extend((x, d + 1) for x in v.values() if isinstance(x, dict | list))
         elif isinstance(v, list):
             stack.extend((x, d + 1) for x in v if isinstance(x, dict | list))
-    return False
+    return keys
 
 
-def _count_keys(value: Any) -> int:
-    if isinstance(value, dict):
-        return len(value) + sum(_count_keys(v) for v in value.values()
-                                if isinstance(v, dict | list))
-    if isinstance(value, list):
-        return sum(_count_keys(v) for v in value if isinstance(v, dict | list))
-    return 0
-
-
-def _duplicates(data: bytes, value: Any) -> tuple[DuplicateKey, ...]:
+def _duplicates(data: bytes, keys: int) -> tuple[DuplicateKey, ...]:
     # Fast exact test: every key is written `"k":` (or with whitespace before the colon). When no
     # whitespace precedes a colon after a quote, b'":' counts keys plus strings containing '":',
     # so if it equals the number of keys kept by the parser, no key was dropped as a duplicate.
     if not any(ws in data for ws in (b'" :', b'"\t:', b'"\n:', b'"\r:')) and \
-            data.count(b'":') == _count_keys(value):
+            data.count(b'":') == keys:
         return ()
     found: list[DuplicateKey] = []
     _walk_pairs(json.loads(data.decode("utf-8"), object_pairs_hook=_Pairs), "", found)
@@ -149,4 +144,6 @@ def _walk_pairs(node: Any, pointer: str, found: list[DuplicateKey]) -> None:
 
 def escape_pointer(token: str) -> str:
     """Escape one JSON Pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
+    if "~" in token or "/" in token:
+        return token.replace("~", "~0").replace("/", "~1")
+    return token

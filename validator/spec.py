@@ -121,13 +121,15 @@ class Group:
     label: Text
     basis: Basis
     elements: tuple[Element, ...]
+    index: Mapping[str, Element] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Name -> element, for the hot path (validation looks members up by payload key).
+        object.__setattr__(self, "index", {e.name: e for e in self.elements})
 
     def element(self, name: str) -> Element | None:
         """The member called ``name``, or None."""
-        for e in self.elements:
-            if e.name == name:
-                return e
-        return None
+        return self.index.get(name)
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,8 @@ _JSON_FACETS = {
 def check_json(spec: Spec, mt: MessageType, doc: Any) -> Iterator[StructuralError]:
     """Schema errors of a JSON payload of message type ``mt``."""
     validator = _json_validators(spec.folder, spec.content_sha256)[mt.id]
+    if validator.is_valid(doc):  # the common case; collecting errors costs more
+        return
     for err in validator.iter_errors(doc):
         kind = type(err.kind).__name__
         tokens = list(err.instance_path)
