@@ -39,14 +39,20 @@ def _window(text: str, column: int | None) -> tuple[str, int | None]:
     return prefix + cut + suffix, caret
 
 
-def excerpt(source: bytes, line: int | None, column: int | None = None,
+def source_lines(source: bytes) -> list[str]:
+    """The lines of a payload as parsers count them (split at "\\n" only; not at U+2028 as
+    ``str.splitlines`` would). Split once per payload, then take many excerpts."""
+    return [ln.removesuffix("\r") for ln in source.decode("utf-8", errors="replace").split("\n")]
+
+
+def excerpt(source: bytes | list[str], line: int | None, column: int | None = None,
             context: int = 2) -> tuple[ExcerptLine, ...]:
-    """Lines ``line - context`` .. ``line + context`` of ``source`` (1-based), the finding's line
-    marked; empty when the line is unknown or past the end."""
+    """Lines ``line - context`` .. ``line + context`` of ``source`` (bytes, or the result of
+    :func:`source_lines`), the finding's line marked; empty when the line is unknown or past the
+    end."""
     if not line or line < 1:
         return ()
-    # Parsers count lines by "\n" only; str.splitlines() would also split at U+2028 and others.
-    lines = [ln.removesuffix("\r") for ln in source.decode("utf-8", errors="replace").split("\n")]
+    lines = source_lines(source) if isinstance(source, bytes) else source
     if line > len(lines):
         return ()
     out = []

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from hegui.reports.catalogue import RuleInfo, rule_catalogue, rule_stats
 from hegui.reports.coverage import coverage
-from hegui.reports.excerpt import excerpt
+from hegui.reports.excerpt import excerpt, source_lines
 from hegui.reports.labels import label, severity_label, verdict_label
 from hegui.reports.provenance import option_items, provenance
 from hegui.validator.result import Batch, Finding, Result
@@ -63,6 +63,7 @@ def _line_col(f: Finding) -> str:
 def _payload(index: int, r: Result, lang: Lang, catalogue: Mapping[str, RuleInfo],
              sources: Mapping[str, bytes] | None) -> dict[str, Any]:
     raw = sources.get(r.source) if sources else None
+    lines = source_lines(raw) if raw is not None else None
     findings = []
     for f in sorted(r.findings, key=Finding.sort_key):
         info = catalogue.get(f.rule_id)
@@ -72,7 +73,7 @@ def _payload(index: int, r: Result, lang: Lang, catalogue: Mapping[str, RuleInfo
             "severity_label": severity_label(f.severity, lang), "message": f.message.get(lang),
             "location": _location_text(f), "line_col": _line_col(f), "value": f.value,
             "basis": basis, "stage": f.stage,
-            "excerpt": excerpt(raw, f.location.line, f.location.column) if raw else (),
+            "excerpt": excerpt(lines, f.location.line, f.location.column) if lines else (),
         })
     return {
         "index": index, "anchor": f"payload-{index}", "source": r.source, "verdict": r.verdict,

@@ -41,3 +41,10 @@ def test_renderers_cope_without_specs_and_sources(fmt: str, report_batch: Batch)
     text = RENDERERS[fmt](report_batch, {}, lang="en")
     assert "MINI-001" in text
     assert "payloads/broken.json" in text
+
+
+@pytest.mark.parametrize("fmt", sorted(EXTENSIONS))
+def test_empty_batch(fmt: str, report_specs: dict[str, Spec]) -> None:
+    empty = Batch((), "0.1.0-test", "2026-01-02T03:04:05+08:00", {})
+    text = RENDERERS[fmt](empty, report_specs, lang="zh")
+    assert text.strip()
