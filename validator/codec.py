@@ -33,7 +33,8 @@ class XmlTrace:
 
 
 def _local(tag: Any) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    # Faster than etree.QName(tag).localname on this hot path; comments/PIs have no str tag.
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _scalar_from_text(text: str, element: Element) -> Any:
@@ -47,41 +48,45 @@ def _scalar_from_text(text: str, element: Element) -> Any:
     return text
 
 
-def xml_to_json(root: etree._Element, spec: Spec, mt: MessageType) -> tuple[dict[str, Any],
-                                                                               XmlTrace]:
+def xml_to_json(root: etree._Element, spec: Spec, mt: MessageType,
+                traced: bool = True) -> tuple[dict[str, Any], XmlTrace | None]:
     """Convert a parsed XML payload of message type ``mt`` to the JSON encoding.
 
-    Elements the spec does not know are skipped here (the XSD check reports them).
+    Elements the spec does not know are skipped (the XSD check reports them). With ``traced``,
+    also return where each JSON Pointer came from (XPath, line) and the unknown elements; the
+    validator asks for that only when a payload has findings, since it costs as much again.
     """
-    trace = XmlTrace()
+    trace = XmlTrace() if traced else None
     doc: dict[str, Any] = {"messageType": mt.id, "specVersion": spec.version}
     root_xpath = f"/{mt.id}"
-    trace.xpaths[""] = root_xpath
-    trace.lines[""] = root.sourceline or 0
-    trace.elements[""] = root
-    counts: dict[str, int] = {}
+    if trace is not None:
+        _mark(trace, "", root_xpath, root)
+    seen: set[str] = set()
     for child in root:
         name = _local(child.tag)
-        section = mt.section(name)
-        if section is None:
-            _mark(trace, "/" + escape_pointer(name), f"{root_xpath}/{name}", child)
-            trace.unknown.append("/" + escape_pointer(name))
+        if not name:
             continue
-        counts[name] = counts.get(name, 0) + 1
-        if counts[name] > 1:
+        section = mt.section(name)
+        pointer = "/" + escape_pointer(name) if trace is not None else ""
+        xpath = f"{root_xpath}/{name}" if trace is not None else ""
+        if section is None:
+            if trace is not None:
+                _mark(trace, pointer, xpath, child)
+                trace.unknown.append(pointer)
+            continue
+        if name in seen:
             continue  # a repeated section is an XSD error; keep the first
-        pointer = "/" + name
-        xpath = f"{root_xpath}/{name}"
-        _mark(trace, pointer, xpath, child)
-        group = spec.groups[section.group]
+        seen.add(name)
         if section.is_list:
+            items = [c for c in child if isinstance(c.tag, str)]
+            if trace is not None:
+                _mark(trace, pointer, xpath, child)
             doc[name] = [
-                _group_to_json(item, spec, group.id, f"{pointer}/{i}",
-                               f"{xpath}/{_local(item.tag)}[{i + 1}]", trace)
-                for i, item in enumerate(c for c in child if isinstance(c.tag, str))
-            ]
+                _group_to_json(item, spec, section.group, trace,
+                               f"{pointer}/{i}", f"{xpath}/{_local(item.tag)}[{i + 1}]")
+                for i, item in enumerate(items)]
         else:
-            doc[name] = _group_to_json(child, spec, group.id, pointer, xpath, trace)
+            doc[name] = _group_to_json(child, spec, section.group, trace, pointer, xpath)
     return doc, trace
 
 
@@ -91,40 +96,49 @@ def _mark(trace: XmlTrace, pointer: str, xpath: str, el: etree._Element) -> None
     trace.elements[pointer] = el
 
 
-def _group_to_json(el: etree._Element, spec: Spec, group_id: str, pointer: str, xpath: str,
-                   trace: XmlTrace) -> dict[str, Any]:
-    _mark(trace, pointer, xpath, el)
-    group = spec.groups[group_id]
+def _group_to_json(el: etree._Element, spec: Spec, group_id: str, trace: XmlTrace | None,
+                   pointer: str, xpath: str) -> dict[str, Any]:
+    if trace is not None:
+        _mark(trace, pointer, xpath, el)
+    index = spec.groups[group_id].index
     out: dict[str, Any] = {}
     for child in el:
         name = _local(child.tag)
-        element = group.element(name)
-        p, x = f"{pointer}/{escape_pointer(name)}", f"{xpath}/{name}"
-        if element is None:
+        if not name:
+            continue
+        element = index.get(name)
+        p = x = ""
+        if trace is not None:
+            p, x = f"{pointer}/{escape_pointer(name)}", f"{xpath}/{name}"
+            if element is None:
+                _mark(trace, p, x, child)
+                trace.unknown.append(p)
+                continue
+        if element is None or name in out:
+            continue
+        if trace is not None:
             _mark(trace, p, x, child)
-            trace.unknown.append(p)
-            continue
-        if name in out:
-            continue
-        _mark(trace, p, x, child)
-        out[name] = _element_to_json(child, spec, element, p, x, trace)
+        out[name] = _element_to_json(child, spec, element, trace, p, x)
     return out
 
 
-def _element_to_json(el: etree._Element, spec: Spec, element: Element, pointer: str,
-                     xpath: str, trace: XmlTrace) -> Any:
+def _element_to_json(el: etree._Element, spec: Spec, element: Element, trace: XmlTrace | None,
+                     pointer: str, xpath: str) -> Any:
     if element.datatype == "group":
-        return _group_to_json(el, spec, element.facets["group"], pointer, xpath, trace)
+        return _group_to_json(el, spec, element.facets["group"], trace, pointer, xpath)
     if element.datatype == "list":
         of = element.facets["of"]
         items = [c for c in el if isinstance(c.tag, str)]
         out = []
         for i, item in enumerate(items):
-            p, x = f"{pointer}/{i}", f"{xpath}/{_local(item.tag)}[{i + 1}]"
+            p = x = ""
+            if trace is not None:
+                p, x = f"{pointer}/{i}", f"{xpath}/{_local(item.tag)}[{i + 1}]"
             if isinstance(of, str):
-                out.append(_group_to_json(item, spec, of, p, x, trace))
+                out.append(_group_to_json(item, spec, of, trace, p, x))
             else:
-                _mark(trace, p, x, item)
+                if trace is not None:
+                    _mark(trace, p, x, item)
                 out.append(_scalar_from_text(item.text or "", of))
         return out
     return _scalar_from_text(el.text or "", element)

@@ -152,6 +152,7 @@ def is_current_region(code: str) -> bool:
     return not (m and m.group(2))
 
 
+@functools.lru_cache(maxsize=4096)  # cn2an is slow and the function is pure
 def rmb_uppercase(amount_text: str) -> str:
     """The RMB uppercase (大写) of a decimal amount, via cn2an (e.g. 伍拾万元整)."""
     import cn2an  # imported here: cn2an loads its tables at import, and most runs never need it

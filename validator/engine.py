@@ -74,6 +74,13 @@ class _Work:
     encoding: Encoding | None = None
     mt: MessageType | None = None
     trace: XmlTrace | None = None
+    root: etree._Element | None = None
+
+    def xml_trace(self) -> XmlTrace | None:
+        """Where each pointer sits in the XML source (computed on first need only)."""
+        if self.trace is None and self.root is not None and self.mt is not None:
+            _, self.trace = xml_to_json(self.root, self.spec, self.mt, traced=True)
+        return self.trace
 
 
 class Validator:
@@ -178,7 +185,8 @@ class Validator:
                 Location(xpath="/", line=root.sourceline))
         if w.mt is None:
             return {}, root
-        doc, w.trace = xml_to_json(root, spec, w.mt)
+        w.root = root
+        doc, _ = xml_to_json(root, spec, w.mt, traced=False)
         return doc, root
 
     # -- stages ---------------------------------------------------------------------------
@@ -190,8 +198,9 @@ class Validator:
                       else structure.check_json(self.spec, w.mt, doc))
         # Presence and unknown elements, found the same way for both encodings (see presence).
         errors += missing_required(self.spec, w.mt, doc)
-        if w.trace is not None:
-            for p in w.trace.unknown:
+        trace = w.xml_trace() if errors and root is not None else None
+        if trace is not None:  # no XSD error means no unknown element either
+            for p in trace.unknown:
                 path = structure.path_of(self.spec, w.mt, _tokens_of(p))[0]
                 errors.append(structure.StructuralError(path, "unexpected", p, "unknown element"))
         seen: set[tuple[str, str]] = set()
@@ -245,9 +254,10 @@ class Validator:
         if w.encoding == "json":
             positions = _json_positions(w.data)
             w.findings[:] = [_with_position(f, positions, w.data) for f in w.findings]
-        elif w.trace is not None:
-            trace = w.trace
-            w.findings[:] = [_with_xml_position(f, trace, w.data) for f in w.findings]
+        else:
+            trace = w.xml_trace()
+            if trace is not None:
+                w.findings[:] = [_with_xml_position(f, trace, w.data) for f in w.findings]
 
 
 def _pointer_of(path: str, index: int | None = None) -> str:

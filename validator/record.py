@@ -1,9 +1,10 @@
 """The canonical record: one typed view of a payload, whichever encoding it came in.
 
-From the JSON encoding (XML is converted first), walk the message type's fields: bind the typed
-value of each present, valid scalar as a CEL variable (dotted path), list sections and list
-elements as lists of maps, and run the datatype checks schemas cannot express. Values that
+From the JSON encoding (XML is converted first), walk the message type's sections: bind the
+typed value of each present, valid scalar as a CEL variable (dotted path), list sections and
+list elements as lists of maps, and run the datatype checks schemas cannot express. Values that
 failed the schema or a datatype check are left unbound, so rules do not judge broken data.
+This runs for every payload: strings are built only where a value is bound or fails.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from hegui.validator import datatypes
 from hegui.validator.datatypes import DatatypeError
 from hegui.validator.safe_json import escape_pointer
 from hegui.validator.spec import Element, MessageType, Spec, Text
+
+#: Datatypes whose schema check is the whole check: the payload's string is the CEL value.
+_PLAIN = frozenset({"string", "code", "url", "base64", "sha256", "md5"})
 
 
 @dataclass(frozen=True)
@@ -31,26 +35,33 @@ class DatatypeFinding:
 
 @dataclass
 class Record:
-    """Typed values of one payload, with what is needed to locate and show them."""
+    """Typed values of one payload, and the payload itself to show and locate values."""
 
+    mt: MessageType
+    doc: Mapping[str, Any]
     values: dict[str, Any] = field(default_factory=dict)  # CEL variable -> typed value
-    raw: dict[str, Any] = field(default_factory=dict)  # dotted path -> value as in the payload
-    elements: dict[str, Element] = field(default_factory=dict)
     problems: list[DatatypeFinding] = field(default_factory=list)
-    uppercase: list[tuple[str, str, str]] = field(default_factory=list)  # (path, of, pointer)
+
+    def raw(self, path: str) -> Any:
+        """The payload's value at a dotted field path (no list parts), or None."""
+        node: Any = self.doc
+        for part in path.split("."):
+            if not isinstance(node, dict):
+                return None
+            node = node.get(part)
+        return node
 
     def show(self, path: str) -> str | None:
-        """A path's value for messages, or None when absent."""
-        if path not in self.raw:
+        """A field's value for messages (money as ``400,000.00``), or None when absent."""
+        f = self.mt.fields.get(path)
+        value = self.raw(path)
+        if f is None or value is None or f.element.datatype in ("group", "list"):
             return None
-        element = self.elements.get(path)
-        if element is None or element.datatype in ("group", "list"):
-            return None  # sections and lists have no single value to show
-        return datatypes.display(self.raw[path], element)
+        return datatypes.display(value, f.element)
 
     def present(self, path: str) -> bool:
         """Whether the payload has a non-empty value at ``path`` (valid or not)."""
-        v = self.raw.get(path)
+        v = self.raw(path)
         return v is not None and v != "" and v != [] and v != {}
 
 
@@ -58,10 +69,10 @@ _SKIP = object()
 
 
 class _Builder:
-    def __init__(self, spec: Spec, invalid: frozenset[str]):
+    def __init__(self, spec: Spec, rec: Record, invalid: frozenset[str]):
         self.spec = spec
+        self.rec = rec
         self.invalid = invalid
-        self.rec = Record()
 
     def group(self, group_id: str, obj: Any, prefix: str, pointer: str,
               into: dict[str, Any], flat: bool) -> None:
@@ -69,28 +80,33 @@ class _Builder:
         if not isinstance(obj, dict):
             return
         index = self.spec.groups[group_id].index
+        invalid = self.invalid
         for name, raw in obj.items():
             elem = index.get(name)
             if elem is None:
                 continue  # unknown key: the schema check reports it
-            path, ptr = f"{prefix}.{name}", f"{pointer}/{escape_pointer(name)}"
-            key = path if flat else elem.name
-            self.rec.raw.setdefault(path, raw)
-            self.rec.elements.setdefault(path, elem)
-            if elem.datatype == "group":
+            dtype = elem.datatype
+            key = f"{prefix}.{name}" if flat else name
+            if dtype in _PLAIN and isinstance(raw, str) and not invalid and \
+                    "uppercaseOf" not in elem.facets:
+                into[key] = raw  # fast path: nothing beyond the schema to check
+                continue
+            ptr = f"{pointer}/{escape_pointer(name)}"
+            if ptr in invalid:
+                continue
+            if dtype == "group":
+                path = f"{prefix}.{name}"
                 if flat:
                     self.group(elem.facets["group"], raw, path, ptr, into, True)
                 else:
                     sub: dict[str, Any] = {}
                     self.group(elem.facets["group"], raw, path, ptr, sub, False)
                     into[key] = sub
-            elif elem.datatype == "list":
-                if isinstance(raw, list) and ptr not in self.invalid:
-                    into[key] = self.items(elem.facets["of"], raw, path, ptr)
+            elif dtype == "list":
+                if isinstance(raw, list):
+                    into[key] = self.items(elem.facets["of"], raw, f"{prefix}.{name}", ptr)
             else:
-                if "uppercaseOf" in elem.facets:
-                    self.rec.uppercase.append((path, elem.facets["uppercaseOf"], ptr))
-                typed = self.scalar(path, elem, raw, ptr)
+                typed = self.scalar(f"{prefix}.{name}", elem, raw, ptr)
                 if typed is not _SKIP:
                     into[key] = typed
 
@@ -108,8 +124,6 @@ class _Builder:
         return out
 
     def scalar(self, path: str, elem: Element, raw: Any, ptr: str) -> Any:
-        if ptr in self.invalid:
-            return _SKIP
         try:
             value = datatypes.to_cel(raw, elem)
             datatypes.check(raw, elem)
@@ -118,45 +132,50 @@ class _Builder:
         except DatatypeError as exc:
             self.rec.problems.append(DatatypeFinding(path, exc.facet, ptr, exc.message, str(raw)))
             return _SKIP
+        if "uppercaseOf" in elem.facets and not self._uppercase_ok(path, elem, raw, ptr):
+            return _SKIP
         return value
+
+    def _uppercase_ok(self, path: str, elem: Element, words: Any, ptr: str) -> bool:
+        of = elem.facets["uppercaseOf"]
+        figure = self.rec.raw(of)
+        field = self.rec.mt.fields.get(of)
+        if not isinstance(words, str) or not isinstance(figure, str) or field is None:
+            return True
+        try:
+            datatypes.to_cel(figure, field.element)
+            expected = datatypes.rmb_uppercase(figure)
+        except (ValueError, KeyError, IndexError, DatatypeError):
+            return True  # the figure itself is malformed: its own finding says so
+        if datatypes.normalise_uppercase(words) == datatypes.normalise_uppercase(expected):
+            return True
+        self.rec.problems.append(DatatypeFinding(path, "uppercase", ptr, Text(
+            f"大写金额“{words}”与小写金额 {figure}（{expected}）不符",
+            f"amount in words '{words}' does not match the figure {figure} ({expected})"), words))
+        return False
 
 
 def build_record(spec: Spec, mt: MessageType, doc: Mapping[str, Any],
                  invalid: frozenset[str] = frozenset()) -> Record:
     """Build the record of ``doc`` (JSON encoding). ``invalid``: pointers that failed schemas."""
-    b = _Builder(spec, invalid)
+    rec = Record(mt, doc)
+    b = _Builder(spec, rec, invalid)
     for section in mt.sections:
         value = doc.get(section.name)
         if value is None:
             continue
         pointer = "/" + escape_pointer(section.name)
         if section.is_list:
-            b.rec.raw[section.name] = value
             if isinstance(value, list) and pointer not in invalid:
-                b.rec.values[section.name] = b.items(section.group, value, section.name, pointer)
+                rec.values[section.name] = b.items(section.group, value, section.name, pointer)
         else:
-            b.group(section.group, value, section.name, pointer, b.rec.values, True)
-    _check_uppercase(b.rec)
-    return b.rec
-
-
-def _check_uppercase(rec: Record) -> None:
-    for path, of, ptr in rec.uppercase:
-        words, figure = rec.raw.get(path), rec.raw.get(of)
-        if not isinstance(words, str) or not isinstance(figure, str) or of not in rec.values:
-            continue
-        expected = datatypes.rmb_uppercase(figure)
-        if datatypes.normalise_uppercase(words) != datatypes.normalise_uppercase(expected):
-            rec.problems.append(DatatypeFinding(path, "uppercase", ptr, Text(
-                f"大写金额“{words}”与小写金额 {figure}（{expected}）不符",
-                f"amount in words '{words}' does not match the figure {figure} ({expected})"),
-                words))
-            rec.values.pop(path, None)
+            b.group(section.group, value, section.name, pointer, rec.values, True)
+    return rec
 
 
 def nested_value(spec: Spec, mt: MessageType, doc: Mapping[str, Any]) -> dict[str, Any]:
     """Typed value of a whole document as nested maps (how context documents reach CEL)."""
-    b = _Builder(spec, frozenset())
+    b = _Builder(spec, Record(mt, doc), frozenset())
     out: dict[str, Any] = {}
     for section in mt.sections:
         value = doc.get(section.name)
