@@ -13,7 +13,6 @@ from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Lang, Severity
 
 
-
 def parse_outputs(fmt: str, outputs: tuple[str, ...]) -> list[tuple[str, str]]:
     """``--format`` (stdout) plus every ``--output FORMAT=PATH`` as (format, path) pairs."""
     pairs: list[tuple[str, str]] = []
@@ -97,7 +96,7 @@ def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | No
 
 def _sources(batch: object, pairs: list[tuple[str, str]]) -> dict[str, bytes] | None:
     """Payload bytes for excerpts in HTML/Markdown reports (read back from the files)."""
-    if not any(f in ("html", "markdown") for f, _ in pairs):
+    if not any(f == "html" for f, _ in pairs):
         return None
     out: dict[str, bytes] = {}
     for r in getattr(batch, "results", ()):

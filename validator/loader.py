@@ -70,9 +70,16 @@ def spec_folder(spec: str) -> Traversable:
     raise SpecNotFound(f"no spec {spec!r} (bundled specs: {known}) / 找不到规范 {spec!r}")
 
 
-@functools.cache
 def load_spec(spec: str) -> Spec:
     """Load, check and compile the spec with bundled id (or folder path) ``spec``. Cached."""
+    candidate = Path(spec)
+    if candidate.is_dir():  # one cache entry per folder, whatever the current directory
+        spec = str(candidate.resolve())
+    return _load_cached(spec)
+
+
+@functools.cache
+def _load_cached(spec: str) -> Spec:
     return compile_folder(spec_folder(spec))
 
 

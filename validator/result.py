@@ -70,6 +70,7 @@ class Finding:
             "basis": self.basis,
             "location": self.location.to_dict(),
             "value": self.value,
+            "related": [loc.to_dict() for loc in self.related],
         }
 
 

@@ -75,7 +75,6 @@ def test_stdin(saved: Path) -> None:
 
 def test_spec_not_found_is_a_warning(saved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(saved.parent)  # where the result's relative spec folder does not exist
-    load_spec.cache_clear()  # load_spec caches by the name given, relative folders included
     code, out, err = _run(str(saved), "--format", "markdown")
     assert code == 0
     assert "spec 'mini' not found" in err
