@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from hegui.cli_report import report
 from hegui.reports import render
-from hegui.validator.loader import load_spec
 from hegui.validator.result import Batch
 from hegui.validator.spec import Spec
 
