@@ -126,6 +126,12 @@ def _parse(raw: bytes, name: str, kind: str) -> Located:
     return located
 
 
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _text(d: Mapping[str, Any]) -> Text:
     return Text(zh=str(d.get("zh", "")), en=str(d.get("en", "")))
 
@@ -218,7 +224,7 @@ class _Compiler:
             name=name, group=gid, label=_text(e), datatype=dtype, use=e.get("use", "optional"),
             basis=_basis(e.get("basis")),
             description=_text(e["description"]) if "description" in e else None,
-            facets=MappingProxyType(facets), condition=e.get("condition"),
+            facets=MappingProxyType(facets), conditions=_as_tuple(e.get("condition")),
         )
 
     def _groups(self, codelists: Mapping[str, CodeList]) -> dict[str, Group]:
@@ -375,9 +381,9 @@ class _Compiler:
         by_id = {r.id: r for r in rules}
         for gid, g in groups.items():
             for e in g.elements:
-                if e.condition is None:
-                    continue
-                rule = by_id.get(e.condition)
-                if rule is None or rule.kind != "require":
-                    raise self.fail("dictionary", ("groups", gid, "elements", e.name, "condition"),
-                                    f"condition {e.condition!r} is not a `require` rule")
+                for rid in e.conditions:
+                    rule = by_id.get(rid)
+                    if rule is None or rule.kind != "require":
+                        raise self.fail("dictionary",
+                                        ("groups", gid, "elements", e.name, "condition"),
+                                        f"condition {rid!r} is not a `require` rule")

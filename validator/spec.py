@@ -101,7 +101,8 @@ class Element:
     basis: Basis
     description: Text | None = None
     facets: Mapping[str, Any] = field(default_factory=dict)
-    condition: str | None = None  # rule id whose `when` makes a conditional element required
+    #: Ids of the `require` rules whose `when` makes a conditional element required.
+    conditions: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
