@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cel_expr_python import cel
+from cel_expr_python.ext import ext_bindings, ext_strings
 
 #: hegui datatype -> CEL scalar type name.
 _SCALAR = {
@@ -67,21 +68,55 @@ class Outcome:
     items: list[Any] | None = None  # for list-valued expressions (`each` rules)
 
 
+def _duplicates(values: list[Any]) -> list[Any]:
+    """Values that occur more than once, in first-repeat order (linear, unlike a CEL double loop)."""
+    seen: set[Any] = set()
+    out: list[Any] = []
+    for v in values:
+        key = repr(v)
+        if key in seen and v not in out:
+            out.append(v)
+        seen.add(key)
+    return out
+
+
+def _flatten(lists: list[list[Any]]) -> list[Any]:
+    """One list of the items of a list of lists."""
+    return [x for xs in lists for x in xs]
+
+
+#: hegui's own CEL functions, beside the standard library and the strings and bindings
+#: extensions (docs/spec-format.md).
+_FUNCTIONS = [
+    cel.FunctionDecl("duplicates", [cel.Overload(
+        "hegui_duplicates_list", cel.Type.List(cel.Type.DYN), [cel.Type.List(cel.Type.DYN)],
+        impl=_duplicates)]),
+    cel.FunctionDecl("flatten", [cel.Overload(
+        "hegui_flatten_list", cel.Type.List(cel.Type.DYN),
+        [cel.Type.List(cel.Type.List(cel.Type.DYN))], impl=_flatten)]),
+]
+
+
 class Program:
     """A compiled, type-checked CEL expression."""
 
-    def __init__(self, source: str, compiled: Any, variables: tuple[str, ...]):
+    def __init__(self, source: str, compiled: Any, variables: tuple[str, ...],
+                 env: CelEnvironment | None = None):
         self.source = source
         self._compiled = compiled
         #: Declared variables the expression mentions; only these are bound when evaluating.
         self.variables = variables
+        self.env = env
 
-    def _run(self, values: Mapping[str, Any]) -> tuple[Any, Outcome | None]:
+    def _run(self, values: Mapping[str, Any] | Any) -> tuple[Any, Outcome | None]:
         # An unbound variable becomes an error value, not an exception; short-circuit operators
         # may still give an answer, so evaluate anyway and look at the result.
-        data = {k: values[k] for k in self.variables if k in values}
         try:
-            result = self._compiled.eval(data=data)
+            if isinstance(values, Mapping):
+                result = self._compiled.eval(
+                    data={k: values[k] for k in self.variables if k in values})
+            else:  # a prepared activation (see CelEnvironment.activation)
+                result = self._compiled.eval(values)
         except Exception as exc:  # the runtime raises on a few conditions; never crash a run
             return None, Outcome(None, error=str(exc))
         if result.type() == cel.Type.ERROR:
@@ -91,7 +126,7 @@ class Program:
             return None, Outcome(None, error=text)
         return result, None
 
-    def evaluate(self, values: Mapping[str, Any]) -> Outcome:
+    def evaluate(self, values: Mapping[str, Any] | Any) -> Outcome:
         """Evaluate a boolean expression with (some of) the declared variables' values."""
         result, failed = self._run(values)
         if failed is not None:
@@ -101,7 +136,7 @@ class Program:
             return Outcome(value)
         return Outcome(None, error=f"expression gave {result.type().name()}, not bool")
 
-    def evaluate_raw(self, values: Mapping[str, Any]) -> Outcome:
+    def evaluate_raw(self, values: Mapping[str, Any] | Any) -> Outcome:
         """Evaluate a list-valued expression; the plain Python items are in ``items``."""
         result, failed = self._run(values)
         if failed is not None:
@@ -117,7 +152,10 @@ class CelEnvironment:
 
     def __init__(self, variables: Mapping[str, str]):
         self.variables = dict(variables)
-        self._env = cel.NewEnv(variables={k: _to_cel(v) for k, v in self.variables.items()})
+        self._env = cel.NewEnv(
+            variables={k: _to_cel(v) for k, v in self.variables.items()},
+            extensions=[ext_strings.ExtStrings(), ext_bindings.ExtBindings()],
+            functions=_FUNCTIONS)
         # Longest names first so "a.bc" is not read as "a.b" + "c".
         names = sorted(self.variables, key=len, reverse=True)
         self._names = re.compile(
@@ -141,7 +179,11 @@ class CelEnvironment:
             rtype == cel.Type.BOOL if want == "bool" else name.lower().startswith("list"))
         if not ok:
             raise CelCompileError(f"expression must be {want}, is {name}", 1, 1)
-        return Program(source, compiled, self.referenced(source))
+        return Program(source, compiled, self.referenced(source), self)
+
+    def activation(self, values: Mapping[str, Any]) -> Any:
+        """Values converted once for several evaluations (large context documents)."""
+        return self._env.Activation(dict(values))
 
     def referenced(self, source: str) -> tuple[str, ...]:
         """Declared variable names that occur in ``source`` outside string literals."""

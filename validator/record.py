@@ -9,6 +9,7 @@ This runs for every payload: strings are built only where a value is bound or fa
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,7 +107,7 @@ class _Builder:
                 if isinstance(raw, list):
                     into[key] = self.items(elem.facets["of"], raw, f"{prefix}.{name}", ptr)
             else:
-                typed = self.scalar(f"{prefix}.{name}", elem, raw, ptr)
+                typed = self.scalar(f"{prefix}.{name}", elem, raw, ptr, nested=not flat)
                 if typed is not _SKIP:
                     into[key] = typed
 
@@ -118,15 +119,20 @@ class _Builder:
                 self.group(of, v, f"{path}[]", f"{ptr}/{i}", item, False)
                 out.append(item)
             else:
-                typed = self.scalar(f"{path}[]", of, v, f"{ptr}/{i}")
+                typed = self.scalar(f"{path}[]", of, v, f"{ptr}/{i}", nested=True)
                 if typed is not _SKIP:
                     out.append(typed)
         return out
 
-    def scalar(self, path: str, elem: Element, raw: Any, ptr: str) -> Any:
+    def scalar(self, path: str, elem: Element, raw: Any, ptr: str, nested: bool = False) -> Any:
         try:
             value = datatypes.to_cel(raw, elem)
             datatypes.check(raw, elem)
+            if nested and isinstance(value, dt.datetime):
+                # cel-expr-python takes timestamps only as top-level variables: inside maps and
+                # lists they travel as RFC 3339 text (`timestamp(x.d)` in a rule; text order
+                # is time order).
+                value = value.strftime("%Y-%m-%dT%H:%M:%SZ")
         except ValueError:
             return _SKIP  # lexically wrong: the schema check reports it
         except DatatypeError as exc:

@@ -59,9 +59,18 @@ def run_rules(spec: Spec, message_type: str, values: Mapping[str, Any],
     hits: list[RuleHit] = []
     evaluated: list[str] = []
     errors: list[tuple[Rule, str]] = []
-    for rule in spec.rules_for(message_type):
+    rules = spec.rules_for(message_type)
+    # Context documents (a whole checklist) are converted for CEL once per payload, not once
+    # per rule: every rule that reads one shares a prepared activation.
+    shared: Any = values
+    readers = [p for r in rules if r.context for p in (r.program, r.when_program)
+               if p is not None and p.env is not None]
+    if readers and readers[0].env is not None:
+        shared = readers[0].env.activation(values)
+    for rule in rules:
+        values_for = shared if rule.context else values
         if rule.when_program is not None:
-            cond = _eval(rule.when_program, values)
+            cond = _eval(rule.when_program, values_for)
             if cond.missing or cond.value is False:
                 continue
             if cond.error is not None:
@@ -75,7 +84,7 @@ def run_rules(spec: Spec, message_type: str, values: Mapping[str, Any],
             continue
         assert rule.program is not None
         if rule.kind == "each":
-            out = _eval_list(rule.program, values)
+            out = _eval_list(rule.program, values_for)
             if out is None:
                 continue
             evaluated.append(rule.id)
@@ -85,7 +94,7 @@ def run_rules(spec: Spec, message_type: str, values: Mapping[str, Any],
             for item in out:
                 hits.append(_each_hit(rule, item, show))
             continue
-        result = _eval(rule.program, values)
+        result = _eval(rule.program, values_for)
         if result.missing:
             continue
         evaluated.append(rule.id)
@@ -103,11 +112,11 @@ def _with_missing(path: str, show: Callable[[str], str | None]) -> Callable[[str
     return lookup
 
 
-def _eval(program: Program, values: Mapping[str, Any]) -> Outcome:
+def _eval(program: Program, values: Mapping[str, Any] | Any) -> Outcome:
     return program.evaluate(values)
 
 
-def _eval_list(program: Program, values: Mapping[str, Any]) -> list[Any] | str | None:
+def _eval_list(program: Program, values: Mapping[str, Any] | Any) -> list[Any] | str | None:
     raw = program.evaluate_raw(values)
     if raw.missing:
         return None

@@ -18,7 +18,7 @@ from hegui.validator.codec import json_to_xml
 from hegui.validator.spec import Spec
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "validator"))
-from test_engine import mutate, valid_order  # noqa: E402
+from test_engine import mutate, valid_order
 
 
 @pytest.fixture()
