@@ -69,7 +69,7 @@ class Outcome:
 
 
 def _duplicates(values: list[Any]) -> list[Any]:
-    """Values that occur more than once, in first-repeat order (linear, unlike a CEL double loop)."""
+    """Values occurring more than once, in first-repeat order (linear, unlike a CEL double loop)."""
     seen: set[Any] = set()
     out: list[Any] = []
     for v in values:

@@ -133,6 +133,10 @@ def _each_hit(rule: Rule, item: Any, show: Callable[[str], str | None]) -> RuleH
         if key == "item" and not isinstance(item, dict):
             return str(item)
         return show(key)
-    index = item.get("index") if isinstance(item, dict) else None
+    index = None
+    if isinstance(item, dict):
+        # An explicit "index", or the position every payload list item carries (not when the
+        # item may come from a context document, whose positions mean nothing in the payload).
+        index = item.get("index", None if rule.context else item.get("_index"))
     return RuleHit(rule, rule.fields, _message(rule, lookup),
                    item=index if isinstance(index, int) else None)

@@ -5,6 +5,7 @@ The batch never stops at a bad input; every input appears in the batch, in input
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -28,6 +29,7 @@ from hegui.validator.result import Batch, Finding, Location, Result
 from hegui.validator.safe_json import JsonParseError, parse_json
 from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.spec import Spec, Text
+from hegui.validator.yamlsource import load_located
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class Runner:
             own = Validator(spec).validate(
                 _as_payload_bytes(doc, path, data), path,
                 Options(message_type=mt.id, fail_on=self.config.options.fail_on))
+            if _is_yaml(path):
+                own = _yaml_positions(own, data)
             self._context_results.append(own)
             values[name] = nested_value(spec, mt, doc)
         unknown = set(self.config.contexts) - set(spec.contexts)
@@ -169,8 +173,28 @@ def _load_document(path: str, data: bytes) -> dict[str, Any]:
     return doc
 
 
+def _is_yaml(path: str) -> bool:
+    return Path(path).suffix.lower() in (".yaml", ".yml")
+
+
 def _as_payload_bytes(doc: dict[str, Any], path: str, data: bytes) -> bytes:
-    return orjson.dumps(doc) if Path(path).suffix.lower() in (".yaml", ".yml") else data
+    return orjson.dumps(doc) if _is_yaml(path) else data
+
+
+def _yaml_positions(result: Result, data: bytes) -> Result:
+    """Findings on a YAML document validated as JSON: lines and columns from the YAML source."""
+    try:
+        located = load_located(data.decode("utf-8"), "context")
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return result
+    findings = []
+    for f in result.findings:
+        tokens = tuple(int(t) if t.isdigit() else t.replace("~1", "/").replace("~0", "~")
+                       for t in (f.location.pointer or "").split("/")[1:])
+        line, col = located.where(tokens) or (None, None)
+        findings.append(dataclasses.replace(
+            f, location=dataclasses.replace(f.location, line=line, column=col)))
+    return dataclasses.replace(result, findings=tuple(findings))
 
 
 def _spec_of_ns(ns: str | None) -> Spec | None:
