@@ -27,7 +27,7 @@ import importlib, pkgutil
 import hegui
 mods = [m.name for m in pkgutil.walk_packages(hegui.__path__, "hegui.")]
 for name in mods:
-    if ".specs." in name:
+    if ".specs." in name or name.endswith("__main__"):
         continue
     importlib.import_module(name)
 from hegui.validator.loader import bundled_spec_ids, load_spec
