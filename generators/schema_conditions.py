@@ -2,10 +2,11 @@
 
 A ``require`` rule says: when its CEL ``when`` holds, its ``require`` paths are present. JSON
 Schema can say that when ``when`` is a conjunction (``&&``) of simple tests on scalar fields of
-the message type — ``path == literal``, ``path != literal``, ``path in [literals]`` — with
-string, boolean or integer literals matching the field's JSON type. Everything else (other
-operators, functions, money and dates, which CEL sees as fen and timestamps, context documents,
-list items) stays with the rule engine only; XSD 1.0 can state none of it.
+the message type — ``path == literal``, ``path != literal``, ``path in [literals]``, a boolean
+``path`` or ``!path`` — with string, boolean or integer literals matching the field's JSON
+type. Everything else (other operators, functions, money and dates, which CEL sees as fen and
+timestamps, context documents, list items) stays with the rule engine only; XSD 1.0 can state
+none of it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ _TOKEN = re.compile(r"""\s*(?:
   | (?P<num>-?[0-9]+)(?![\w.])
   | (?P<bool>true|false)\b
   | (?P<path>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
-  | (?P<op>==|!=|&&|\[|\]|,|\(|\))
+  | (?P<op>==|!=|&&|!|\[|\]|,|\(|\))
 )""", re.VERBOSE)
 
 _Token = tuple[str, object]  # (kind, value); kind in lit/path/op
@@ -99,6 +100,10 @@ def _conjuncts(tokens: list[_Token]) -> list[list[_Token]]:
 
 def _test(tokens: list[_Token]) -> Test | None:
     kinds = [k for k, _ in tokens]
+    if kinds == ["path"]:  # a boolean field on its own: `x` is `x == true`, `!x` is `x == false`
+        return Test(str(tokens[0][1]), "==", (True,))
+    if kinds == ["op", "path"] and tokens[0][1] == "!":
+        return Test(str(tokens[1][1]), "==", (False,))
     if kinds == ["lit", "op", "path"]:
         tokens = tokens[::-1]
         kinds = kinds[::-1]

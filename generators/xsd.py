@@ -44,7 +44,6 @@ XS = "http://www.w3.org/2001/XMLSchema"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_ONLY = {"integer": XML_INTEGER_PATTERN, "boolean": XML_BOOLEAN_PATTERN}
 
-_Node = etree._Element
 
 
 def target_namespace(spec: Spec) -> str:
@@ -56,7 +55,7 @@ def xsd_text(spec: Spec) -> str:
     """The XSD of ``spec`` as text: deterministic, indented, UTF-8 declaration, final newline."""
     root = _Builder(spec).build()
     etree.indent(root, space="  ")
-    body = etree.tostring(root, encoding="unicode")
+    body = str(etree.tostring(root, encoding="unicode"))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
@@ -64,21 +63,21 @@ def _xs(tag: str) -> str:
     return f"{{{XS}}}{tag}"
 
 
-def _comment(text: str) -> _Node:
+def _comment(text: str) -> etree._Element:
     # "--" may not appear inside an XML comment.
     safe = text.replace("--", "- -")
-    node: _Node = etree.Comment(f" {safe} ")
+    node: etree._Element = etree.Comment(f" {safe} ")
     return node
 
 
-def _doc(parent: _Node, label: Text) -> None:
+def _doc(parent: etree._Element, label: Text) -> None:
     ann = etree.SubElement(parent, _xs("annotation"))
     for lang, text in (("zh", label.zh), ("en", label.en)):
         if text:
             etree.SubElement(ann, _xs("documentation"), {XML_LANG: lang}).text = text
 
 
-def _occurs(el: _Node, low: int, high: int | None) -> None:
+def _occurs(el: etree._Element, low: int, high: int | None) -> None:
     if low != 1:
         el.set("minOccurs", str(low))
     if high is None:
@@ -96,15 +95,15 @@ class _Builder:
         self.xml_only: set[str] = set()
         tns = target_namespace(spec)
         nsmap: Any = {"xs": XS, None: tns}  # None: the default namespace (lxml's convention)
-        self.root: _Node = etree.Element(
+        self.root: etree._Element = etree.Element(
             _xs("schema"), nsmap=nsmap,
             attrib={"targetNamespace": tns, "elementFormDefault": "qualified",
                     "version": spec.version})
 
-    def add(self, tag: str, parent: _Node | None = None, **attrib: str) -> _Node:
+    def add(self, tag: str, parent: etree._Element | None = None, **attrib: str) -> etree._Element:
         return etree.SubElement(self.root if parent is None else parent, _xs(tag), attrib)
 
-    def build(self) -> _Node:
+    def build(self) -> etree._Element:
         self._header()
         mts = list(self.spec.message_types.values())
         for mt in mts:
@@ -168,12 +167,12 @@ class _Builder:
         self._all(self.add("complexType", name=section_item_type_name(mt, section)), group,
                   section)
 
-    def _all(self, ct: _Node, group: Group, section: Section | None) -> None:
+    def _all(self, ct: etree._Element, group: Group, section: Section | None) -> None:
         all_ = self.add("all", ct)
         for e, use in members(group, section):
             self._member(all_, e, use)
 
-    def _member(self, parent: _Node, e: Element, use: Use) -> None:
+    def _member(self, parent: etree._Element, e: Element, use: Use) -> None:
         type_name = (group_type_name(e.facets["group"]) if e.datatype == "group"
                      else element_type_name(e))
         el = self.add("element", parent, name=e.name, type=type_name)
@@ -216,7 +215,7 @@ class _Builder:
                 patterns: tuple[str, ...]) -> None:
         self._restriction(self.add("simpleType", name=name), base, facets, patterns)
 
-    def _restriction(self, parent: _Node, base: str, facets: list[tuple[str, int]],
+    def _restriction(self, parent: etree._Element, base: str, facets: list[tuple[str, int]],
                      patterns: tuple[str, ...]) -> None:
         r = self.add("restriction", parent)
         if len(patterns) > 1:
