@@ -45,7 +45,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_ONLY = {"integer": XML_INTEGER_PATTERN, "boolean": XML_BOOLEAN_PATTERN}
 
 
-
 def target_namespace(spec: Spec) -> str:
     """The XML target namespace of ``spec``: ``<namespace>:<version>``."""
     return f"{spec.namespace}:{spec.version}"
