@@ -131,6 +131,8 @@ def check_json(spec: Spec, mt: MessageType, doc: Any) -> Iterator[StructuralErro
     if validator.is_valid(doc):  # the common case; collecting errors costs more
         return
     for err in validator.iter_errors(doc):
+        if "then" in err.schema_path:
+            continue  # an if/then of a `require` rule: the rule itself reports it, as for XML
         kind = type(err.kind).__name__
         tokens = list(err.instance_path)
         facet = _JSON_FACETS.get(kind, kind[0].lower() + kind[1:])
@@ -140,9 +142,6 @@ def check_json(spec: Spec, mt: MessageType, doc: Any) -> Iterator[StructuralErro
                 m = re.match(r'"(.*)" is a required property', err.message)
                 missing = m.group(1) if m else "?"
             tokens.append(str(missing))
-            field = mt.fields.get(path_of(spec, mt, tokens)[0])
-            if field is not None and field.use == "conditional":
-                continue  # its `require` rule reports it, as for XML (XSD has no conditions)
         elif kind in ("AdditionalProperties", "UnevaluatedProperties"):
             for extra in getattr(err.kind, "unexpected", None) or ["?"]:
                 yield _json_error(spec, mt, [*tokens, extra], "unexpected", err.message, None)

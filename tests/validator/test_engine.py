@@ -179,3 +179,12 @@ def test_many_defects_same_ids_in_both_encodings(minispec: Spec) -> None:
     j, x = both(minispec, doc)
     assert j.rule_ids == x.rule_ids == {"order.kind@enum", "order.extra@unexpected",
                                         "order.placedAt@required", "order.dueDate@date"}
+
+
+def test_optional_element_required_by_a_rule_gives_only_the_rule(minispec: Spec) -> None:
+    doc = mutate("order/urgent", True)
+    del doc["order"]["dueDate"]
+    j, x = both(minispec, doc)
+    assert [f.rule_id for f in j.findings] == ["MS-005"], j.findings
+    assert [f.rule_id for f in x.findings] == ["MS-005"], x.findings
+    assert j.findings[0].location.pointer == "/order/dueDate"
