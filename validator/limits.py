@@ -1,4 +1,7 @@
-"""Safety limits for untrusted payloads, in one place (cf. xmlschema's limits module)."""
+"""Safety limits for untrusted payloads and the error parsers raise, in one place.
+
+(cf. xmlschema's limits module)
+"""
 
 from __future__ import annotations
 
@@ -19,3 +22,16 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+class PayloadParseError(Exception):
+    """Bytes that are not an acceptable payload; ``facet`` names the kind of problem
+    (``parse``, ``encoding``, ``nan``, ``limit``, ``dtd``) and becomes the rule id
+    ``payload@<facet>``."""
+
+    def __init__(self, message: str, facet: str, line: int | None = None,
+                 column: int | None = None):
+        super().__init__(message)
+        self.facet = facet
+        self.line = line
+        self.column = column

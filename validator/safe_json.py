@@ -13,18 +13,11 @@ from typing import Any
 
 import orjson
 
-from hegui.validator.limits import DEFAULT_LIMITS, Limits
+from hegui.validator.limits import DEFAULT_LIMITS, Limits, PayloadParseError
 
 
-class JsonParseError(Exception):
-    """The bytes are not an acceptable JSON text; ``facet`` names the kind of problem."""
-
-    def __init__(self, message: str, facet: str, line: int | None = None,
-                 column: int | None = None):
-        super().__init__(message)
-        self.facet = facet
-        self.line = line
-        self.column = column
+class JsonParseError(PayloadParseError):
+    """The bytes are not an acceptable JSON text."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from hegui.validator.limits import DEFAULT_LIMITS, Limits
+from hegui.validator.limits import DEFAULT_LIMITS, Limits, PayloadParseError
 
 _PARSER_OPTIONS = {
     "resolve_entities": False,
@@ -25,15 +25,8 @@ _PARSER_OPTIONS = {
 }
 
 
-class XmlParseError(Exception):
-    """The bytes are not an acceptable XML document; ``facet`` names the kind of problem."""
-
-    def __init__(self, message: str, facet: str, line: int | None = None,
-                 column: int | None = None):
-        super().__init__(message)
-        self.facet = facet
-        self.line = line
-        self.column = column
+class XmlParseError(PayloadParseError):
+    """The bytes are not an acceptable XML document."""
 
 
 @dataclass(frozen=True)
