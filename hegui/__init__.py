@@ -3,11 +3,8 @@
 It validates payloads against Chinese local government data standards.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("hegui")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
+#: The one place the version is written; pyproject.toml reads it from here. (A literal, not
+#: importlib.metadata: that import alone cost a noticeable share of the CLI's cold start.)
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

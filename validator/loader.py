@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 import yaml
 
 from hegui.validator.cel_backend import CelCompileError, CelEnvironment, Program, cel_type_name
@@ -46,8 +46,14 @@ SPEC_FILES = ("manifest", "codelists", "dictionary", "messages", "rules")
 def _meta_schema() -> dict[str, Any]:
     text = resources.files("hegui.validator").joinpath("data/spec-meta.schema.yaml").read_text(
         encoding="utf-8")
-    loaded: dict[str, Any] = yaml.safe_load(text)
+    loaded: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return loaded
+
+
+@functools.cache
+def _fast_meta_check(kind: str) -> Any:
+    """A compiled jsonschema-rs validator for one kind of spec file (the fast, common path)."""
+    return jsonschema_rs.validator_for({**_meta_schema(), "$ref": f"#/$defs/{kind}"})
 
 
 def bundled_spec_ids() -> list[str]:
@@ -112,6 +118,12 @@ def _parse(raw: bytes, name: str, kind: str) -> Located:
         raise SpecError(name, f"YAML error: {exc.problem or exc}", line, col) from None
     except yaml.YAMLError as exc:
         raise SpecError(name, f"YAML error: {exc}") from None
+    if _fast_meta_check(kind).is_valid(located.data):
+        return located
+    # Invalid: let the Python implementation pick the most useful error to report (imported
+    # here: it costs a tenth of a second at start-up, and good spec files never need it).
+    import jsonschema
+
     schema = {**_meta_schema(), "$ref": f"#/$defs/{kind}"}
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(located.data),

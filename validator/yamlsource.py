@@ -34,7 +34,8 @@ class _Loader(yaml.SafeLoader):
 
 def load_located(text: str, filename: str) -> Located:
     """Parse ``text``; raise ``yaml.YAMLError`` (with its own mark) on bad YAML."""
-    node = yaml.compose(text, Loader=_Loader)
+    # libyaml's C composer when present (about 10x faster; same nodes and marks).
+    node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", _Loader))
     marks: dict[Path, tuple[int, int]] = {}
     if node is None:
         return Located(None, marks)
