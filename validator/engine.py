@@ -194,10 +194,13 @@ class Validator:
     def _structure(self, w: _Work, doc: dict[str, Any],
                    root: etree._Element | None) -> frozenset[str]:
         assert w.mt is not None
-        errors = list(structure.check_xml(self.spec, w.mt, root) if root is not None
-                      else structure.check_json(self.spec, w.mt, doc))
-        # Presence and unknown elements, found the same way for both encodings (see presence).
-        errors += missing_required(self.spec, w.mt, doc)
+        errors: list[structure.StructuralError] = []
+        if not structure.is_valid(self.spec, w.mt, doc, root):
+            errors += (structure.check_xml(self.spec, w.mt, root) if root is not None
+                       else structure.check_json(self.spec, w.mt, doc))
+            # Presence, found the same way for both encodings (see presence); a schema-valid
+            # payload has every required element, so this runs only after schema errors.
+            errors += missing_required(self.spec, w.mt, doc)
         trace = w.xml_trace() if errors and root is not None else None
         if trace is not None:  # no XSD error means no unknown element either
             for p in trace.unknown:

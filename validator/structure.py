@@ -125,11 +125,16 @@ _JSON_FACETS = {
 }
 
 
+def is_valid(spec: Spec, mt: MessageType, doc: Any, root: etree._Element | None) -> bool:
+    """Whether the payload (XML ``root`` when given, else JSON ``doc``) passes its schema."""
+    if root is not None:
+        return bool(_xsd(spec.folder, spec.content_sha256).validate(root))
+    return bool(_json_validators(spec.folder, spec.content_sha256)[mt.id].is_valid(doc))
+
+
 def check_json(spec: Spec, mt: MessageType, doc: Any) -> Iterator[StructuralError]:
     """Schema errors of a JSON payload of message type ``mt``."""
     validator = _json_validators(spec.folder, spec.content_sha256)[mt.id]
-    if validator.is_valid(doc):  # the common case; collecting errors costs more
-        return
     for err in validator.iter_errors(doc):
         if "then" in err.schema_path:
             continue  # an if/then of a `require` rule: the rule itself reports it, as for XML
