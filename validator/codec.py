@@ -77,10 +77,15 @@ def xml_to_json(root: etree._Element, spec: Spec, mt: MessageType,
         if name in seen:
             continue  # a repeated section is an XSD error; keep the first
         seen.add(name)
-        if section.is_list:
+        if trace is None:  # the hot path: no bookkeeping
+            if section.is_list:
+                doc[name] = [_plain_group(c, spec, section.group) for c in child
+                             if isinstance(c.tag, str)]
+            else:
+                doc[name] = _plain_group(child, spec, section.group)
+        elif section.is_list:
             items = [c for c in child if isinstance(c.tag, str)]
-            if trace is not None:
-                _mark(trace, pointer, xpath, child)
+            _mark(trace, pointer, xpath, child)
             doc[name] = [
                 _group_to_json(item, spec, section.group, trace,
                                f"{pointer}/{i}", f"{xpath}/{_local(item.tag)}[{i + 1}]")
@@ -88,6 +93,33 @@ def xml_to_json(root: etree._Element, spec: Spec, mt: MessageType,
         else:
             doc[name] = _group_to_json(child, spec, section.group, trace, pointer, xpath)
     return doc, trace
+
+
+def _plain_group(el: etree._Element, spec: Spec, group_id: str) -> dict[str, Any]:
+    """``_group_to_json`` without a trace: the same result, for conformant-looking payloads."""
+    index = spec.groups[group_id].index
+    out: dict[str, Any] = {}
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        name = tag[tag.rfind("}") + 1:]
+        element = index.get(name)
+        if element is None or name in out:
+            continue
+        kind = element.datatype
+        if kind == "group":
+            out[name] = _plain_group(child, spec, element.facets["group"])
+        elif kind == "list":
+            of = element.facets["of"]
+            out[name] = [_plain_group(c, spec, of) if isinstance(of, str)
+                         else _scalar_from_text(c.text or "", of)
+                         for c in child if isinstance(c.tag, str)]
+        elif kind in ("integer", "boolean"):
+            out[name] = _scalar_from_text(child.text or "", element)
+        else:
+            out[name] = child.text or ""
+    return out
 
 
 def _mark(trace: XmlTrace, pointer: str, xpath: str, el: etree._Element) -> None:
