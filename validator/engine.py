@@ -7,6 +7,7 @@ verdict ``error`` with a finding that says why.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -231,8 +232,7 @@ class Validator:
                 pointer += f"/{hit.item}"  # `each` rule on a list: point at the item
             related = tuple(Location(pointer=_pointer_of(p)) for p in hit.paths[1:])
             self._add(w, hit.rule.id, hit.rule.severity, hit.message, "rule", pointer,
-                      value=rec.show(path), basis=hit.rule.basis.render("en"), related=related,
-                      present=rec.present(path))
+                      value=rec.show(path), basis=hit.rule.basis.render("en"), related=related)
         failures = []
         for rule, error in run.errors:
             if structural:
@@ -245,7 +245,7 @@ class Validator:
 
     def _add(self, w: _Work, rule_id: str, severity: Severity, message: Text, stage: Any,
              pointer: str, *, value: Any = None, basis: str | None = None,
-             related: tuple[Location, ...] = (), present: bool = True) -> None:
+             related: tuple[Location, ...] = ()) -> None:
         w.findings.append(Finding(rule_id, severity, message, stage,
                                   Location(pointer=pointer), basis,
                                   None if value is None else str(value), related))
@@ -301,7 +301,7 @@ def _with_position(f: Finding, positions: Mapping[str, tuple[int, int]], data: b
     if hit is None:
         return f
     line, col = positions[hit]
-    return _replace_location(f, Location(pointer=loc.pointer, line=line, column=col))
+    return dataclasses.replace(f, location=Location(pointer=loc.pointer, line=line, column=col))
 
 
 def _with_xml_position(f: Finding, trace: XmlTrace, data: bytes) -> Finding:
@@ -317,7 +317,7 @@ def _with_xml_position(f: Finding, trace: XmlTrace, data: bytes) -> Finding:
         xpath += "".join(f"/{r}" if not r.isdigit() else f"[{int(r) + 1}]" for r in rest)
     line = trace.lines.get(hit) or None
     column = _xml_column(data, line, trace.elements.get(hit)) if line else None
-    return _replace_location(f, Location(xpath=xpath, line=line, column=column))
+    return dataclasses.replace(f, location=Location(xpath=xpath, line=line, column=column))
 
 
 def _xml_column(data: bytes, line: int, el: etree._Element | None) -> int | None:
@@ -335,10 +335,6 @@ def _xml_column(data: bytes, line: int, el: etree._Element | None) -> int | None
     if idx < 0:
         return None
     return len(text[:idx].decode("utf-8", errors="replace")) + 1
-
-
-def _replace_location(f: Finding, loc: Location) -> Finding:
-    return Finding(f.rule_id, f.severity, f.message, f.stage, loc, f.basis, f.value, f.related)
 
 
 def _parse_text(facet: str, detail: str) -> Text:
