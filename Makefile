@@ -9,11 +9,13 @@ MYPY := MYPYPATH=$$(ls -d build/__editable__.hegui-*) $(BIN)/mypy -p hegui
 .PHONY: install demo test lint typecheck wheel-check bench clean
 
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet 'setuptools>=77' wheel
-	$(BIN)/pip install --quiet -e '.[dev]' --config-settings editable_mode=strict
-	touch $(STAMP)
+	@echo "Setting up $(VENV) (log: $(VENV)/setup.log) ..."
+	@$(PY) -m venv $(VENV)
+	@{ $(BIN)/pip install --upgrade pip && \
+	   $(BIN)/pip install 'setuptools>=77' wheel && \
+	   $(BIN)/pip install -e '.[dev]' --config-settings editable_mode=strict; \
+	 } >$(VENV)/setup.log 2>&1 || { tail -n 40 $(VENV)/setup.log; exit 1; }
+	@touch $(STAMP)
 
 # The strict editable install is a link tree: re-link so files added since are importable.
 install: $(STAMP)
