@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # mypy reads the hegui.* namespace from the strict editable install's link tree.
 MYPY := MYPYPATH=$$(ls -d build/__editable__.hegui-*) $(BIN)/mypy -p hegui
 
-.PHONY: install demo test lint typecheck wheel-check bench clean
+.PHONY: install demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) (log: $(VENV)/setup.log) ..."
