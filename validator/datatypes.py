@@ -67,6 +67,9 @@ def to_cel(value: Any, element: Element) -> Any:
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError("not an integer")
+        if not -(2**63) <= value < 2**63:
+            raise DatatypeError("maximum" if value > 0 else "minimum", Text(
+                f"{value} 超出 64 位整数范围", f"{value} is outside the 64-bit integer range"))
         return value
     if kind == "boolean":
         if not isinstance(value, bool):

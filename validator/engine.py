@@ -23,7 +23,7 @@ from hegui.validator.presence import missing_required
 from hegui.validator.record import Record, build_record
 from hegui.validator.result import Finding, Location, Result, SpecRef, decide_verdict
 from hegui.validator.rules import run_rules
-from hegui.validator.safe_json import JsonParseError, parse_json
+from hegui.validator.safe_json import JsonParseError, is_index, parse_json, pointer_tokens
 from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.spec import MessageType, Severity, Spec, Text
 
@@ -205,7 +205,7 @@ class Validator:
         trace = w.xml_trace() if errors and root is not None else None
         if trace is not None:  # no XSD error means no unknown element either
             for p in trace.unknown:
-                path = structure.path_of(self.spec, w.mt, _tokens_of(p))[0]
+                path = structure.path_of(self.spec, w.mt, pointer_tokens(p))[0]
                 errors.append(structure.StructuralError(path, "unexpected", p, "unknown element"))
         seen: set[tuple[str, str]] = set()
         invalid: set[str] = set()
@@ -314,7 +314,7 @@ def _with_xml_position(f: Finding, trace: XmlTrace, data: bytes) -> Finding:
     xpath = trace.xpaths[hit]
     if hit != loc.pointer:  # e.g. a missing element: name it below its parent
         rest = loc.pointer[len(hit):].strip("/").split("/")
-        xpath += "".join(f"/{r}" if not r.isdigit() else f"[{int(r) + 1}]" for r in rest)
+        xpath += "".join(f"[{int(r) + 1}]" if is_index(r) else f"/{r}" for r in rest)
     line = trace.lines.get(hit) or None
     column = _xml_column(data, line, trace.elements.get(hit)) if line else None
     return dataclasses.replace(f, location=Location(xpath=xpath, line=line, column=column))
@@ -369,17 +369,10 @@ _FACET_TEXT = {
 
 def _structural_text(spec: Spec, mt: MessageType, e: structure.StructuralError) -> Text:
     zh_f, en_f = _FACET_TEXT.get(e.facet, (e.facet, e.facet))
-    _, element = structure.path_of(spec, mt, _tokens_of(e.pointer))
+    _, element = structure.path_of(spec, mt, pointer_tokens(e.pointer))
     value = f"：“{e.value}”" if e.value is not None else ""
     value_en = f": '{e.value}'" if e.value is not None else ""
     if element is None:
         return Text(f"{e.path} {zh_f}{value}", f"{e.path} {en_f}{value_en}")
     return Text(f"{element.label.zh}（{e.path}）{zh_f}{value}",
                 f"{element.label.en} ({e.path}) {en_f}{value_en}")
-
-
-def _tokens_of(pointer: str) -> list[str | int]:
-    out: list[str | int] = []
-    for t in pointer.split("/")[1:]:
-        out.append(int(t) if t.isdigit() else t.replace("~1", "/").replace("~0", "~"))
-    return out

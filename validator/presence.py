@@ -1,4 +1,4 @@
-"""Required elements, checked on the JSON encoding for both encodings alike.
+"""Required elements and list sizes, checked on the JSON encoding for both encodings alike.
 
 libxml2 stops checking an element's content at its first error, so an XML payload with an
 unexpected element would hide a missing one that the JSON encoding of the same record reports.
@@ -28,6 +28,8 @@ def missing_required(spec: Spec, mt: MessageType, doc: Mapping[str, Any]
             continue
         if section.is_list:
             if isinstance(value, list):
+                yield from _count(section.name, pointer, value, section.min_items,
+                                  section.max_items)
                 for i, item in enumerate(value):
                     yield from _group(spec, section.group, item, f"{section.name}[]",
                                       f"{pointer}/{i}", {}, ())
@@ -52,8 +54,19 @@ def _group(spec: Spec, group_id: str, obj: Any, path: str, pointer: str,
         sub_path, sub_ptr = f"{path}.{elem.name}", f"{pointer}/{escape_pointer(elem.name)}"
         if elem.datatype == "group":
             yield from _group(spec, elem.facets["group"], value, sub_path, sub_ptr, {}, ())
-        elif elem.datatype == "list" and isinstance(elem.facets["of"], str) and \
-                isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from _group(spec, elem.facets["of"], item, f"{sub_path}[]",
-                                  f"{sub_ptr}/{i}", {}, ())
+        elif elem.datatype == "list" and isinstance(value, list):
+            yield from _count(sub_path, sub_ptr, value, elem.facets.get("minItems", 0),
+                              elem.facets.get("maxItems"))
+            if isinstance(elem.facets["of"], str):
+                for i, item in enumerate(value):
+                    yield from _group(spec, elem.facets["of"], item, f"{sub_path}[]",
+                                      f"{sub_ptr}/{i}", {}, ())
+
+
+def _count(path: str, pointer: str, items: list[Any], low: int,
+           high: int | None) -> Iterator[StructuralError]:
+    """minItems / maxItems of a list (libxml2 words these as missing or unexpected elements)."""
+    if len(items) < low:
+        yield StructuralError(path, "minItems", pointer, f"{len(items)} items, at least {low}")
+    if high is not None and len(items) > high:
+        yield StructuralError(path, "maxItems", pointer, f"{len(items)} items, at most {high}")

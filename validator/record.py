@@ -125,6 +125,19 @@ class _Builder:
         return out
 
     def scalar(self, path: str, elem: Element, raw: Any, ptr: str, nested: bool = False) -> Any:
+        if elem.datatype == "integer" and isinstance(raw, float):
+            # JSON Schema counts 6.0 as an integer; XML's xs:integer does not, nor do we: the
+            # same record must get the same findings in both encodings. orjson reads integers
+            # beyond 64 bits as floats: those are out of range, as the exact XML value is.
+            if raw.is_integer() and abs(raw) >= 2**63:
+                facet, text = ("maximum" if raw > 0 else "minimum"), Text(
+                    f"{raw:.0f} 超出 64 位整数范围",
+                    f"{raw:.0f} is outside the 64-bit integer range")
+            else:
+                facet, text = "type", Text(f"{raw!r} 不是整数写法",
+                                           f"{raw!r} is not written as an integer")
+            self.rec.problems.append(DatatypeFinding(path, facet, ptr, text, repr(raw)))
+            return _SKIP
         try:
             value = datatypes.to_cel(raw, elem)
             datatypes.check(raw, elem)

@@ -26,7 +26,7 @@ from hegui.validator.inputs import Payload, expand
 from hegui.validator.loader import bundled_spec_ids, load_spec
 from hegui.validator.record import nested_value
 from hegui.validator.result import Batch, Finding, Location, Result
-from hegui.validator.safe_json import JsonParseError, parse_json
+from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
 from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.spec import Spec, Text
 from hegui.validator.yamlsource import load_located
@@ -189,8 +189,7 @@ def _yaml_positions(result: Result, data: bytes) -> Result:
         return result
     findings = []
     for f in result.findings:
-        tokens = tuple(int(t) if t.isdigit() else t.replace("~1", "/").replace("~0", "~")
-                       for t in (f.location.pointer or "").split("/")[1:])
+        tokens = tuple(pointer_tokens(f.location.pointer or ""))
         line, col = located.where(tokens) or (None, None)
         findings.append(dataclasses.replace(
             f, location=dataclasses.replace(f.location, line=line, column=col)))

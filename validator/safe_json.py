@@ -140,3 +140,16 @@ def escape_pointer(token: str) -> str:
     if "~" in token or "/" in token:
         return token.replace("~", "~0").replace("/", "~1")
     return token
+
+
+def pointer_tokens(pointer: str) -> list[str | int]:
+    """Reference tokens of a JSON Pointer; ASCII-digit tokens become list indexes."""
+    out: list[str | int] = []
+    for t in pointer.split("/")[1:]:
+        out.append(int(t) if is_index(t) else t.replace("~1", "/").replace("~0", "~"))
+    return out
+
+
+def is_index(token: str) -> bool:
+    """Whether a pointer token is an array index (ASCII digits only: '¹'.isdigit() is True)."""
+    return token.isascii() and token.isdigit()

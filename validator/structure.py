@@ -20,6 +20,7 @@ from lxml import etree
 
 from hegui.validator.errors import SpecError
 from hegui.validator.loader import load_spec
+from hegui.validator.safe_json import is_index
 from hegui.validator.spec import Element, MessageType, Spec
 
 
@@ -89,7 +90,7 @@ def path_of(spec: Spec, mt: MessageType, tokens: list[str | int]) -> tuple[str, 
     element: Element | None = None
     group = None
     for tok in tokens:
-        if isinstance(tok, int) or (isinstance(tok, str) and tok.isdigit() and parts):
+        if isinstance(tok, int) or (is_index(tok) and parts):
             if parts:
                 parts[-1] += "[]"
             if element is not None and element.datatype == "list":
@@ -183,8 +184,12 @@ def check_xml(spec: Spec, mt: MessageType, root: etree._Element) -> Iterator[Str
     if xsd.validate(root):
         return
     tree = root.getroottree()
+    prefixes = {k: v for k, v in root.nsmap.items() if k}
     for entry in xsd.error_log:
-        found = tree.xpath(entry.path) if entry.path else []
+        try:  # libxml2 writes paths with the payload's own prefixes
+            found = tree.xpath(entry.path, namespaces=prefixes) if entry.path else []
+        except etree.XPathError:
+            found = []
         el = found[0] if isinstance(found, list) and found else root
         if not isinstance(el, etree._Element):
             el = root
@@ -197,6 +202,8 @@ def check_xml(spec: Spec, mt: MessageType, root: etree._Element) -> Iterator[Str
         elif "Missing child element" in msg:
             continue  # libxml2 also lists optional names here; presence.py reports the required
         elif "This element is not expected" in msg:
+            if tokens and isinstance(tokens[-1], int):
+                continue  # an item beyond maxItems: presence.py reports `<list>@maxItems`
             yield _xml_error(spec, mt, tokens, "unexpected", msg, None)
         elif "is not a valid value of the atomic type" in msg or "not a valid value" in msg:
             _, element = path_of(spec, mt, tokens)
