@@ -1,0 +1,346 @@
+"""Hypothesis strategies from a spec: conformant payloads, and payloads that break one rule.
+
+The public facade of hegui's generators (private modules do the work)::
+
+    from hegui.generators.strategies import payloads, invalid_payloads
+    from hegui.validator.loader import load_spec
+
+    spec = load_spec("eguarantee")
+
+    @given(payloads(spec, "apply", encoding="xml"))
+    def test_my_parser_accepts(data): ...
+
+    @given(invalid_payloads(spec, "EG-001"))
+    def test_my_parser_rejects(data): ...
+
+How a conformant record is made: structure and values from the data dictionary (patterns with
+their length facets, code lists, money within digits and scale, real check characters, region
+codes in use, real dates), then the spec's *help* repairs cross-field rules (amount equals bid
+security, the premium formula, date orders ...), generic repairs fill what ``require`` rules
+demand and write RMB uppercase amounts, and finally the record is kept only when the real
+:class:`~hegui.validator.engine.Validator` finds nothing at all (``STATS`` counts how often
+that filter rejects). Help for a bundled spec lives in ``hegui.generators.help_<spec id>``;
+:func:`register_help` adds help for any other spec.
+
+Shrinking: optional elements and sections disappear first, lists shrink to their minimum,
+values shrink to the first code of a list, ``0.00``, the lowest integer, 2000-01-01, short
+ASCII strings; a failing example therefore ends small and readable.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from hegui.generators._records import (
+    Doc,
+    Draft,
+    Help,
+    document,
+    encode_json,
+    oracle,
+    settle,
+)
+from hegui.generators.mutations import (
+    apply_changes,
+    apply_structural,
+    copy_doc,
+    prepare_rule,
+    prepare_structural,
+    rule_candidates,
+    structural_ids,
+)
+from hegui.validator.codec import json_to_xml
+from hegui.validator.engine import Options
+from hegui.validator.result import Result
+from hegui.validator.spec import MessageType, Spec
+from hegui.validator.structure import schema_files
+
+__all__ = [
+    "STATS",
+    "Draft",
+    "Help",
+    "encode",
+    "invalid_payloads",
+    "invalid_records",
+    "payloads",
+    "records",
+    "register_help",
+    "structural_rule_ids",
+    "target_rule_ids",
+]
+
+Encoding = Literal["json", "xml"]
+
+
+@dataclass
+class Stats:
+    """How many generated records the final validator check kept and rejected, by kind."""
+
+    drawn: dict[str, int]
+    rejected: dict[str, int]
+
+    def count(self, kind: str, ok: bool) -> bool:
+        """Record one outcome; returns ``ok`` so it can sit in a filter."""
+        self.drawn[kind] = self.drawn.get(kind, 0) + 1
+        if not ok:
+            self.rejected[kind] = self.rejected.get(kind, 0) + 1
+        return ok
+
+    def rate(self, kind: str) -> float:
+        """Share of ``kind`` draws rejected (0.0 when none drawn)."""
+        n = self.drawn.get(kind, 0)
+        return self.rejected.get(kind, 0) / n if n else 0.0
+
+    def reset(self) -> None:
+        """Forget all counts."""
+        self.drawn.clear()
+        self.rejected.clear()
+
+
+#: Rejection counts of the final validator check ("conformant", "invalid").
+STATS = Stats({}, {})
+
+_HELP: dict[str, Help] = {}
+
+
+def register_help(spec_id: str, help: Help) -> None:
+    """Use ``help`` (repairs and rule breakers) for every spec with id ``spec_id``."""
+    if not isinstance(help, Help):
+        raise InvalidArgument(f"help={help!r} must be a hegui.generators.strategies.Help")
+    _HELP[spec_id] = help
+
+
+def help_for(spec: Spec) -> Help:
+    """The registered help of ``spec``, else ``hegui.generators.help_<id>``, else none."""
+    if spec.id in _HELP:
+        return _HELP[spec.id]
+    name = "hegui.generators.help_" + re.sub(r"\W", "_", spec.id)
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return Help()
+    found: Help = module.HELP
+    return found
+
+
+# ---- argument checks ----------------------------------------------------------------------
+
+_READY: set[tuple[str, str]] = set()  # specs whose schema files were found
+
+def _check_spec(spec: Any) -> Spec:
+    if not isinstance(spec, Spec):
+        raise InvalidArgument(
+            f"spec={spec!r} must be a Spec (hegui.validator.loader.load_spec('<id or folder>'))")
+    key = (spec.folder, spec.content_sha256)
+    if key in _READY:
+        return spec
+    xsd, json_schema = schema_files(spec)
+    if not xsd.is_file() or not json_schema.is_file():
+        raise InvalidArgument(f"spec={spec.id!r} has no generated schemas in {xsd.parent} "
+                              "(run `hegui specs schemas --write`)")
+    _READY.add(key)
+    return spec
+
+
+def _message_types(spec: Spec, message_type: Any) -> list[MessageType]:
+    if message_type is None:
+        return list(spec.message_types.values())
+    if not isinstance(message_type, str) or message_type not in spec.message_types:
+        raise InvalidArgument(f"message_type={message_type!r} is not a message type of spec "
+                              f"{spec.id} (have: {', '.join(spec.message_types)})")
+    return [spec.message_types[message_type]]
+
+
+def _check_encoding(encoding: Any) -> Encoding:
+    if encoding not in ("json", "xml"):
+        raise InvalidArgument(f"encoding={encoding!r} must be 'json' or 'xml'")
+    return encoding  # type: ignore[no-any-return]
+
+
+def _help(spec: Spec, help: Help | None) -> Help:
+    if help is not None and not isinstance(help, Help):
+        raise InvalidArgument(f"help={help!r} must be a hegui.generators.strategies.Help")
+    return help if help is not None else help_for(spec)
+
+
+# ---- encoding and validation ------------------------------------------------------------
+
+def encode(spec: Spec, doc: Doc, encoding: Encoding = "json") -> bytes:
+    """The bytes of a record in ``encoding`` (JSON: indented UTF-8; XML: via the codec)."""
+    return encode_json(doc) if encoding == "json" else json_to_xml(doc, spec)
+
+
+def _validate(spec: Spec, doc: Doc) -> Result:
+    return oracle(spec).validate(encode_json(doc), "generated.json", Options(encoding="json"))
+
+
+# ---- conformant -------------------------------------------------------------------------
+
+@st.composite
+def _settled(draw: Any, spec: Spec, mt: MessageType, help: Help) -> Doc:
+    d = Draft(spec, mt, draw(document(spec, mt)), draw)
+    settle(d, help)
+    return d.doc
+
+
+def _conformant(spec: Spec, doc: Doc) -> bool:
+    result = _validate(spec, doc)
+    return STATS.count("conformant", result.verdict == "conformant" and not result.findings)
+
+
+def records(spec: Spec, message_type: str | None = None, *, help: Help | None = None
+            ) -> st.SearchStrategy[Doc]:
+    """Conformant records (JSON-encoding dicts) of ``message_type`` (None: any message type).
+
+    Each has no finding at all under the real validator (not even a warning). Shrinks towards
+    the record with only required elements and the smallest values (see the module doc).
+    """
+    spec = _check_spec(spec)
+    chosen, use = _message_types(spec, message_type), _help(spec, help)
+    return st.sampled_from(chosen).flatmap(
+        lambda mt: _settled(spec, mt, use).filter(lambda doc: _conformant(spec, doc)))
+
+
+def payloads(spec: Spec, message_type: str | None = None, encoding: Encoding = "json", *,
+             help: Help | None = None) -> st.SearchStrategy[bytes]:
+    """Conformant payload bytes: :func:`records` serialised in ``encoding`` (json or xml)."""
+    enc = _check_encoding(encoding)
+    return records(spec, message_type, help=help).map(lambda doc: encode(spec, doc, enc))
+
+
+# ---- invalid ----------------------------------------------------------------------------
+
+_STRUCTURAL: dict[tuple[str, str, str], tuple[str, ...]] = {}
+
+
+def _structural(spec: Spec, mt_id: str) -> tuple[str, ...]:
+    key = (spec.folder, spec.content_sha256, mt_id)
+    if key not in _STRUCTURAL:
+        _STRUCTURAL[key] = structural_ids(spec, spec.message_types[mt_id])
+    return _STRUCTURAL[key]
+
+
+def structural_rule_ids(spec: Spec, message_type: str | None = None) -> tuple[str, ...]:
+    """Structural rule ids (``<path>@<facet>``) :func:`invalid_payloads` can target in
+    ``message_type`` (None: in any message type)."""
+    spec = _check_spec(spec)
+    out: dict[str, None] = {}
+    for mt in _message_types(spec, message_type):
+        out.update(dict.fromkeys(_structural(spec, mt.id)))
+    return tuple(out)
+
+
+def target_rule_ids(spec: Spec, message_type: str | None = None) -> tuple[str, ...]:
+    """Every rule id :func:`invalid_payloads` can target: business rules, then structural."""
+    chosen = {mt.id for mt in _message_types(_check_spec(spec), message_type)}
+    rules = [r.id for r in spec.rules if chosen & set(r.applies_to)]
+    return (*rules, *structural_rule_ids(spec, message_type))
+
+
+def _targets(spec: Spec, rule_id: Any, message_type: str | None) -> list[MessageType]:
+    if not isinstance(rule_id, str):
+        raise InvalidArgument(f"rule_id={rule_id!r} must be a string")
+    chosen = _message_types(spec, message_type)
+    rule = spec.rule(rule_id)
+    if rule is not None:
+        found = [mt for mt in chosen if mt.id in rule.applies_to]
+    else:
+        found = [mt for mt in chosen if rule_id in _structural(spec, mt.id)]
+    if not found:
+        where = f" in message type {message_type}" if message_type else ""
+        raise InvalidArgument(f"rule_id={rule_id!r} is not a rule of spec {spec.id}{where} "
+                              "that can be targeted (see target_rule_ids)")
+    return found
+
+
+def _attempts(d: Draft, rule_id: str, help: Help) -> Iterator[Callable[[Draft], bool]]:
+    breaker = help.breakers.get(rule_id)
+    if breaker is not None:
+        yield breaker
+    rule = d.spec.rule(rule_id)
+    assert rule is not None
+    for changes in rule_candidates(d, rule):
+        yield lambda trial, changes=changes: apply_changes(trial, changes)  # type: ignore[misc]
+
+
+@st.composite
+def _broken(draw: Any, spec: Spec, mt: MessageType, rule_id: str, help: Help) -> Doc | None:
+    """One attempt: a record that breaks ``rule_id`` alone, or None when this one cannot."""
+    d = Draft(spec, mt, draw(document(spec, mt)), draw)
+    rule = spec.rule(rule_id)
+    if rule is None:
+        prepare_structural(d, rule_id)
+    else:
+        prepare_rule(d, rule)
+    settle(d, help)
+    if _validate(spec, d.doc).findings:
+        STATS.count("invalid-base", False)
+        return None
+    if rule is None:
+        trial = Draft(spec, mt, copy_doc(d.doc), draw)
+        return trial.doc if apply_structural(trial, rule_id) else None
+    for attempt in _attempts(d, rule_id, help):
+        trial = Draft(spec, mt, copy_doc(d.doc), draw, frozenset({rule_id}), set(d.frozen))
+        if not attempt(trial):
+            continue
+        settle(trial, help)
+        if _validate(spec, trial.doc).rule_ids == {rule_id}:
+            return trial.doc
+    return None
+
+
+def _some(doc: Doc | None) -> Doc:
+    assert doc is not None  # filtered out before
+    return doc
+
+
+def invalid_attempts(spec: Spec, rule_id: str, message_types: list[str], help: Help | None = None
+                     ) -> st.SearchStrategy[Doc | None]:
+    """Attempts at :func:`invalid_records` that give None instead of rejecting (for callers
+    that budget their attempts, such as test packs)."""
+    spec = _check_spec(spec)
+    use = _help(spec, help)
+    chosen = [mt for m in message_types for mt in _targets(spec, rule_id, m)]
+
+    def exactly(doc: Doc | None) -> Doc | None:
+        ok = doc is not None and _validate(spec, doc).rule_ids == {rule_id}
+        return doc if STATS.count("invalid", ok) else None
+    return st.sampled_from(chosen).flatmap(lambda mt: _broken(spec, mt, rule_id, use)).map(
+        exactly)
+
+
+def invalid_records(spec: Spec, rule_id: str, message_type: str | None = None, *,
+                    help: Help | None = None) -> st.SearchStrategy[Doc]:
+    """Records that break ``rule_id`` and nothing else: the validator (JSON encoding) reports
+    exactly that rule id. ``rule_id`` is a business rule of the spec or a structural id from
+    :func:`structural_rule_ids`; ``message_type`` None means any message type it applies to.
+
+    Shrinks like :func:`records` (the mutation is a function of the record it starts from).
+    """
+    spec = _check_spec(spec)
+    use = _help(spec, help)
+    chosen = _targets(spec, rule_id, message_type)
+
+    def exactly(doc: Doc | None) -> bool:
+        ok = doc is not None and _validate(spec, doc).rule_ids == {rule_id}
+        return STATS.count("invalid", ok)
+    return st.sampled_from(chosen).flatmap(
+        lambda mt: _broken(spec, mt, rule_id, use).filter(exactly).map(_some))
+
+
+def invalid_payloads(spec: Spec, rule_id: str, encoding: Encoding = "json",
+                     message_type: str | None = None, *, help: Help | None = None
+                     ) -> st.SearchStrategy[bytes]:
+    """Payload bytes that break ``rule_id`` alone: :func:`invalid_records` in ``encoding``."""
+    enc = _check_encoding(encoding)
+    return invalid_records(spec, rule_id, message_type, help=help).map(
+        lambda doc: encode(spec, doc, enc))
