@@ -1,9 +1,6 @@
 """Per-rule mutations break exactly their rule, in both encodings; any mutation of a record
-gets the same verdict and rule ids in JSON and in XML.
-
-Known engine divergences between the encodings are kept out of the comparison by
-:func:`known_divergence`, each with a strict xfail test in tests/regressions that fails
-(as an XPASS) the day the engine is fixed, so the exclusion can then be removed.
+gets the same verdict and rule ids in JSON and in XML. (Divergences found here are kept as
+minimal examples in tests/regressions.)
 """
 
 from __future__ import annotations
@@ -37,13 +34,6 @@ def both(spec: Spec, doc: dict[str, Any]) -> tuple[Result, Result]:
     return v.validate(encode_json(doc), "m.json"), v.validate(json_to_xml(doc, spec), "m.xml")
 
 
-def known_divergence(spec: Spec, as_json: Result, as_xml: Result) -> bool:
-    """The encodings differ in a way a tests/regressions xfail documents."""
-    # XML: list size errors are lost or reported as `<list>[]@unexpected`
-    # (tests/regressions: empty-list-wrapper.xml, too-many-items.xml).
-    return any(i.endswith(("@minItems", "@maxItems")) for i in as_json.rule_ids)
-
-
 def _business_rules() -> list[str]:
     try:
         return [r.id for r in load_spec("eguarantee").rules]
@@ -60,8 +50,7 @@ def test_mutation_for_any_target_gives_exactly_that_rule(
     doc = data.draw(invalid_records(spec, rule_id))
     as_json, as_xml = both(spec, doc)
     assert as_json.rule_ids == {rule_id}
-    if not known_divergence(spec, as_json, as_xml):
-        assert as_xml.rule_ids == {rule_id}, [(f.rule_id, f.message.en) for f in as_xml.findings]
+    assert as_xml.rule_ids == {rule_id}, [(f.rule_id, f.message.en) for f in as_xml.findings]
     rule = spec.rule(rule_id)
     severity = rule.severity if rule is not None else "error"
     assert as_json.verdict == ("nonconformant" if severity == "error" else "conformant")
@@ -97,7 +86,6 @@ def test_any_mutation_gets_the_same_ids_in_both_encodings(
         if candidates:
             apply_changes(d, data.draw(st.sampled_from(candidates), label="changes"))
     as_json, as_xml = both(spec, d.doc)
-    if not known_divergence(spec, as_json, as_xml):
-        assert (as_json.verdict, as_json.rule_ids) == (as_xml.verdict, as_xml.rule_ids), (
-            [(f.rule_id, f.message.en) for f in as_json.findings],
-            [(f.rule_id, f.message.en) for f in as_xml.findings])
+    assert (as_json.verdict, as_json.rule_ids) == (as_xml.verdict, as_xml.rule_ids), (
+        [(f.rule_id, f.message.en) for f in as_json.findings],
+        [(f.rule_id, f.message.en) for f in as_xml.findings])
