@@ -103,8 +103,18 @@ def section_strategy(spec: Spec, section: Section) -> st.SearchStrategy[Any]:
     return group_strategy(spec, section.group, section)
 
 
+_DOCUMENTS: dict[tuple[str, str, str], st.SearchStrategy[Doc]] = {}
+
+
 def document(spec: Spec, mt: MessageType) -> st.SearchStrategy[Doc]:
     """Schema- and datatype-valid records of ``mt`` (cross-field rules not yet repaired)."""
+    key = (spec.folder, spec.content_sha256, mt.id)
+    if key not in _DOCUMENTS:
+        _DOCUMENTS[key] = _document(spec, mt)
+    return _DOCUMENTS[key]
+
+
+def _document(spec: Spec, mt: MessageType) -> st.SearchStrategy[Doc]:
     required = {s.name: section_strategy(spec, s) for s in mt.sections if s.use == "required"}
     optional = {s.name: section_strategy(spec, s) for s in mt.sections if s.use != "required"}
     head = {"messageType": mt.id, "specVersion": spec.version}

@@ -47,10 +47,11 @@ _ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 @functools.cache
-def region_codes() -> tuple[str, ...]:
-    """GB/T 2260 county-level codes still in use, in code order (python-stdnum's table)."""
+def _regions_since() -> dict[str, int]:
+    """Codes in use (GB/T 2260, python-stdnum's table) -> the year they were created (0 when
+    the table gives none)."""
     text = resources.files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
-    codes: list[str] = []
+    since: dict[str, int] = {}
     prefix = ""
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -60,8 +61,14 @@ def region_codes() -> tuple[str, ...]:
             continue
         code = prefix + line.split()[0]
         if len(code) == 6 and is_current_region(code):
-            codes.append(code)
-    return tuple(sorted(set(codes)))
+            m = re.search(r'county="\[(\d*)-', line)
+            since[code] = int(m.group(1)) if m and m.group(1) else 0
+    return dict(sorted(since.items()))
+
+
+def region_codes() -> tuple[str, ...]:
+    """GB/T 2260 county-level codes still in use, in code order (python-stdnum's table)."""
+    return tuple(_regions_since())
 
 
 def format_decimal(minor: int, scale: int) -> str:
@@ -118,10 +125,16 @@ def usccs() -> st.SearchStrategy[str]:
 
 
 def idcards() -> st.SearchStrategy[str]:
-    """Resident ID numbers: region in use, a real birth date (1940-2007), sequence, check digit."""
-    return st.builds(make_idcard, st.sampled_from(region_codes()),
-                     st.dates(dt.date(1940, 1, 1), dt.date(2007, 12, 31)),
-                     st.integers(0, 999))
+    """Resident ID numbers: a region in use, a real birth date (1940-2007) when that region
+    already existed (as python-stdnum checks), a sequence number, the check digit."""
+    since = _regions_since()
+    codes = [c for c, year in since.items() if year <= 2007]
+
+    def born_there(region: str) -> st.SearchStrategy[str]:
+        first = dt.date(max(1940, since[region]), 1, 1)
+        return st.builds(make_idcard, st.just(region), st.dates(first, dt.date(2007, 12, 31)),
+                         st.integers(0, 999))
+    return st.sampled_from(codes).flatmap(born_there)
 
 
 def _decimal_text(scale: int, low: int, high: int) -> st.SearchStrategy[str]:

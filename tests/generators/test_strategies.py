@@ -1,0 +1,148 @@
+"""The public strategies: argument checks at the edge, what values look like, how examples
+shrink, help registration, structural targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import pytest
+from hypothesis import Phase, find, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+from stdnum.cn import ric, uscc
+
+from hegui.generators._values import idcards, region_codes, usccs, value_strategy
+from hegui.generators.strategies import (
+    Draft,
+    Help,
+    help_for,
+    invalid_payloads,
+    invalid_records,
+    payloads,
+    records,
+    register_help,
+    structural_rule_ids,
+    target_rule_ids,
+)
+from hegui.validator.datatypes import is_current_region, rmb_uppercase
+from hegui.validator.spec import Spec
+
+# No explain phase: it replays every shrink step, which is slow for records validated whole.
+QUIET = settings(max_examples=10, database=None, phases=[Phase.generate, Phase.shrink])
+
+
+@pytest.mark.parametrize(("call", "argument"), [
+    (lambda s: records("minispec"), "spec="),  # type: ignore[arg-type]
+    (lambda s: records(s, "nope"), "message_type='nope'"),
+    (lambda s: payloads(s, "order", "yaml"), "encoding='yaml'"),  # type: ignore[arg-type]
+    (lambda s: invalid_records(s, "MS-999"), "rule_id='MS-999'"),
+    (lambda s: invalid_records(s, "MS-004", "cancel"), "rule_id='MS-004'"),
+    (lambda s: invalid_records(s, 4), "rule_id=4"),  # type: ignore[arg-type]
+    (lambda s: records(s, help=object()), "help="),  # type: ignore[arg-type]
+])
+def test_bad_arguments_are_refused_at_the_edge_naming_the_argument(
+        minispec: Spec, call: Any, argument: str) -> None:
+    with pytest.raises(InvalidArgument, match=re.escape(argument)):
+        call(minispec)
+
+
+def test_minimal_record_is_small_and_readable(minispec: Spec) -> None:
+    doc = find(records(minispec, "order"), lambda d: True, settings=QUIET)
+    assert doc == {
+        "messageType": "order", "specVersion": "0.1",
+        "order": {"orderNo": "0", "kind": "1", "amount": "0.00",  # orderNo: [A-Z0-9]+
+                  "placedAt": "2000-01-01 00:00:00"},
+        "lines": [{"sku": "", "qty": 1}],
+    }
+
+
+def test_shrinking_keeps_only_what_a_failure_needs(minispec: Spec) -> None:
+    doc = find(records(minispec, "order"), lambda d: "buyer" in d["order"], settings=QUIET)
+    assert doc["order"]["buyer"] == {"name": ""}
+    assert doc["lines"] == [{"sku": "", "qty": 1}]
+
+
+@given(code=usccs(), number=idcards())
+def test_uscc_and_id_numbers_are_real(code: str, number: str) -> None:
+    assert uscc.is_valid(code) and ric.is_valid(number)
+    assert is_current_region(code[2:8]) and is_current_region(number[:6])
+    org = code[8:17]  # GB 11714 organisation code with its own check character
+    total = sum("0123456789ABCDEFGHJKLMNPQRTUWXY".index(c) * w
+                for c, w in zip(org[:8], (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    assert org[8] == {10: "X", 11: "0"}.get(11 - total % 11, str(11 - total % 11))
+
+
+def test_region_codes_are_current() -> None:
+    codes = region_codes()
+    assert len(codes) > 2500 and codes == tuple(sorted(codes))
+    assert "441900" in codes and all(is_current_region(c) for c in codes[::97])
+
+
+@given(data=st.data())
+def test_values_meet_their_facets(minispec: Spec, data: st.DataObject) -> None:
+    group = minispec.groups["order"]
+    order_no = data.draw(value_strategy(minispec, group.element("orderNo")))  # type: ignore[arg-type]
+    assert re.fullmatch(r"[A-Z0-9]+", order_no) and len(order_no) <= 10
+    amount = data.draw(value_strategy(minispec, group.element("amount")))  # type: ignore[arg-type]
+    assert re.fullmatch(r"[0-9]{1,16}(\.[0-9]{1,2})?", amount)
+    placed = data.draw(value_strategy(minispec, group.element("placedAt")))  # type: ignore[arg-type]
+    assert dt.datetime.strptime(placed, "%Y-%m-%d %H:%M:%S").year in range(2000, 2100)
+
+
+@given(data=st.data())
+def test_uppercase_amounts_follow_their_figure(minispec: Spec, data: st.DataObject) -> None:
+    doc = data.draw(records(minispec, "order"))
+    words = doc["order"].get("amountInWords")
+    if words is not None:
+        assert words == rmb_uppercase(doc["order"]["amount"])
+
+
+def test_structural_targets_cover_every_facet_kind(minispec: Spec) -> None:
+    ids = set(structural_rule_ids(minispec, "order"))
+    assert {"order@required", "order.orderNo@pattern", "order.orderNo@maxLength",
+            "order.kind@enum", "order.copies@type", "order.copies@maximum",
+            "order.dueDate@date", "order.buyer.uscc@check-digit", "order.buyer.idNo@birth-date",
+            "order.buyer.region@region", "order.amountInWords@uppercase", "lines@minItems",
+            "lines[].qty@minimum", "order.tags[]@maxLength", "order.extra@unexpected"} <= ids
+    assert "order.reason@required" not in ids  # conditional: MS-003 reports it
+    assert "order.reason@required" in structural_rule_ids(minispec, "cancel")
+    assert "order.buyer@unexpected" in structural_rule_ids(minispec, "cancel")  # excluded
+    assert target_rule_ids(minispec, "cancel")[0] == "MS-003"
+
+
+@given(data=st.data())
+def test_invalid_payloads_in_both_encodings(minispec: Spec, data: st.DataObject) -> None:
+    raw = data.draw(invalid_payloads(minispec, "order.kind@enum", "xml"))
+    assert raw.startswith(b"<?xml") and b"<kind>" in raw
+    doc = json.loads(data.draw(invalid_payloads(minispec, "MS-003", "json", "order")))
+    assert doc["order"]["kind"] == "2" and "reason" not in doc["order"]
+
+
+def test_registered_help_is_used_and_can_break_rules(minispec: Spec) -> None:
+    seen: list[str] = []
+
+    def repair(d: Draft) -> None:
+        seen.append(d.mt.id)
+        if d.active("MS-003") and d.get("order.kind") == "2":
+            d.set("order.kind", "1")
+
+    def breaker(d: Draft) -> bool:
+        deleted = d.delete("order.reason")
+        d.frozen.add("order.reason")  # so that the repairs do not put it back
+        return deleted
+
+    original = help_for(minispec)
+    register_help("minispec", Help(repair=repair, breakers={"MS-003": breaker}))
+    try:
+        find(records(minispec, "order"), lambda d: True, settings=QUIET)
+        assert seen and set(seen) == {"order"}
+        doc = find(invalid_records(minispec, "MS-003", "order"), lambda d: True,
+                   settings=QUIET)
+        assert doc["order"]["kind"] == "2" and "reason" not in doc["order"]
+    finally:
+        register_help("minispec", original)
+    with pytest.raises(InvalidArgument, match="help="):
+        register_help("minispec", repair)  # type: ignore[arg-type]
