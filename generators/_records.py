@@ -231,11 +231,23 @@ class Draft:
         return True
 
     def delete(self, path: str) -> bool:
-        """Remove ``path`` unless frozen; True when something was removed."""
+        """Remove ``path`` (a member, or a list item) unless frozen; True when removed."""
         found = self._parent(path)
-        if self._is_frozen(path) or found is None or not isinstance(found[0], dict):
+        if self._is_frozen(path) or found is None:
             return False
-        return found[0].pop(found[1], None) is not None
+        node, last = found
+        if isinstance(node, list) and isinstance(last, int) and last < len(node):
+            del node[last]
+            return True
+        return isinstance(node, dict) and node.pop(last, None) is not None
+
+    def append(self, path: str, value: Any) -> bool:
+        """Append ``value`` to the list at ``path`` unless frozen; True when appended."""
+        items = self.get(path)
+        if self._is_frozen(path) or not isinstance(items, list):
+            return False
+        items.append(value)
+        return True
 
     def ensure(self, path: str) -> bool:
         """Give ``path`` a (drawn, non-empty) value if it has none, creating its parents."""

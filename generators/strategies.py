@@ -47,15 +47,8 @@ from hegui.generators._records import (
     oracle,
     settle,
 )
-from hegui.generators.mutations import (
-    apply_changes,
-    apply_structural,
-    copy_doc,
-    prepare_rule,
-    prepare_structural,
-    rule_candidates,
-    structural_ids,
-)
+from hegui.generators._structural import apply_structural, prepare_structural, structural_ids
+from hegui.generators.mutations import apply_changes, copy_doc, prepare_rule, rule_candidates
 from hegui.validator.codec import json_to_xml
 from hegui.validator.engine import Options
 from hegui.validator.result import Result

@@ -24,19 +24,30 @@ from hegui.validator.spec import Spec
 from hegui.validator.structure import schema_files
 
 
-@pytest.fixture(scope="module")
-def egspec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
-    """The bundled e-guarantee spec (a copy with generated schemas until they are committed)."""
+def _ready(spec_id: str, tmp: pytest.TempPathFactory) -> Spec:
+    """A bundled spec (a copy with generated schemas while they are not committed)."""
     try:
-        spec = load_spec("eguarantee")
+        spec = load_spec(spec_id)
     except HeguiError as exc:
-        pytest.skip(f"eguarantee does not load: {exc}")
+        pytest.skip(f"{spec_id} does not load: {exc}")
     if all(p.is_file() for p in schema_files(spec)):
         return spec
-    folder = tmp_path_factory.mktemp("spec") / "eguarantee"
+    folder = tmp.mktemp("spec") / spec_id
     shutil.copytree(spec.folder, folder)
     write_schemas(load_spec(str(folder)))
     return load_spec(str(folder))
+
+
+@pytest.fixture(scope="module")
+def egspec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
+    """The bundled e-guarantee spec."""
+    return _ready("eguarantee", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def wcspec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
+    """The bundled window-checklist spec (its applications read the sample checklist)."""
+    return _ready("window-checklist", tmp_path_factory)
 
 
 def run_generate(spec: Spec, out: Path, *args: str) -> dict[str, Any]:
@@ -71,6 +82,17 @@ def test_pack_of_100_and_every_rule_validates_as_its_manifest_says(
     broken = {f["rule_ids"][0] for f in files if f["rule_ids"]}
     assert broken == {r.id for r in egspec.rules}
     result = run_validate(egspec, tmp_path)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_window_checklist_pack_validates_as_its_manifest_says(wcspec: Spec, tmp_path: Path
+                                                             ) -> None:
+    manifest = run_generate(wcspec, tmp_path, "--count", "10", "--invalid", "--no-structural",
+                            "--message-type", "application", "--message-type", "checklist")
+    assert {f["rule_ids"][0] for f in manifest["files"] if f["rule_ids"]} == {
+        r.id for r in wcspec.rules}
+    assert manifest["contexts"] == {"checklist": "examples/sample-checklist.json"}
+    result = run_validate(wcspec, tmp_path)  # the checklist's own result is not a pack file
     assert result.exit_code == 0, result.stderr
 
 

@@ -22,7 +22,7 @@ from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.safe_xml import parse_xml
 from hegui.validator.spec import Spec
 
-SPECS = ["minispec", "egspec"]
+SPECS = ["minispec", "egspec", "wcspec"]
 
 
 def validator(spec: Spec) -> Validator:

@@ -24,7 +24,7 @@ from hegui.validator.codec import json_to_xml
 from hegui.validator.spec import Spec
 from hegui.validator.structure import schema_files
 
-SPECS = ["minispec", "egspec"]
+SPECS = ["minispec", "egspec", "wcspec"]
 
 
 @functools.cache

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hegui.generators._records import Draft, encode_json
-from hegui.generators.mutations import apply_changes, apply_structural, copy_doc, rule_candidates
+from hegui.generators._structural import apply_structural
+from hegui.generators.mutations import apply_changes, copy_doc, rule_candidates
 from hegui.generators.strategies import invalid_records, records, target_rule_ids
 from hegui.validator.codec import json_to_xml
 from hegui.validator.engine import Validator
@@ -22,7 +23,7 @@ from hegui.validator.result import Result
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Spec
 
-SPECS = ["minispec", "egspec"]
+SPECS = ["minispec", "egspec", "wcspec"]
 
 
 def validator(spec: Spec) -> Validator:
@@ -34,11 +35,14 @@ def both(spec: Spec, doc: dict[str, Any]) -> tuple[Result, Result]:
     return v.validate(encode_json(doc), "m.json"), v.validate(json_to_xml(doc, spec), "m.xml")
 
 
-def _business_rules() -> list[str]:
-    try:
-        return [r.id for r in load_spec("eguarantee").rules]
-    except HeguiError:
-        return []
+def _business_rules() -> list[tuple[str, str]]:
+    out = []
+    for fixture, spec_id in (("egspec", "eguarantee"), ("wcspec", "window-checklist")):
+        try:
+            out += [(fixture, r.id) for r in load_spec(spec_id).rules]
+        except HeguiError:
+            continue
+    return out
 
 
 @pytest.mark.parametrize("name", SPECS)
@@ -56,12 +60,15 @@ def test_mutation_for_any_target_gives_exactly_that_rule(
     assert as_json.verdict == ("nonconformant" if severity == "error" else "conformant")
 
 
-@pytest.mark.parametrize("rule_id", _business_rules())
-def test_every_business_rule_can_be_broken_alone(rule_id: str, egspec: Spec) -> None:
+@pytest.mark.parametrize(("name", "rule_id"), _business_rules())
+def test_every_business_rule_can_be_broken_alone(name: str, rule_id: str,
+                                                 request: pytest.FixtureRequest) -> None:
+    spec: Spec = request.getfixturevalue(name)
+
     @settings(max_examples=max(2, settings.default.max_examples // 10))
-    @given(invalid_records(egspec, rule_id))
+    @given(invalid_records(spec, rule_id))
     def check(doc: dict[str, Any]) -> None:
-        as_json, as_xml = both(egspec, doc)
+        as_json, as_xml = both(spec, doc)
         assert as_json.rule_ids == as_xml.rule_ids == {rule_id}
 
     check()

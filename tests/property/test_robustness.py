@@ -18,7 +18,7 @@ from hegui.validator.engine import Validator
 from hegui.validator.result import Result
 from hegui.validator.spec import Spec
 
-SPECS = ["minispec", "egspec"]
+SPECS = ["minispec", "egspec", "wcspec"]
 
 JSON_SCALARS = (st.none() | st.booleans() | st.integers() | st.text(max_size=20)
                 | st.floats(allow_nan=False, allow_infinity=False)
