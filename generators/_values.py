@@ -228,8 +228,23 @@ def _text(element: Element) -> st.SearchStrategy[str]:
     if not pats:
         alphabet = st.one_of(_READABLE, XML_TEXT)
         return st.text(alphabet=alphabet, min_size=low, max_size=max(cap, low))
-    base = st.from_regex(compiled(pats[0]), fullmatch=True, alphabet=XML_TEXT)
+    base = st.from_regex(compiled(_with_lengths(pats[0], low, high)), fullmatch=True,
+                         alphabet=XML_TEXT)
     return base.filter(lambda s: matches_all(s, element))
+
+
+_ONE_REPEATED = re.compile(r"(\[(?:\\.|[^\]\\])+\]|\\.|[^\\()|?*+{}\[\]])([*+])")
+
+
+def _with_lengths(pattern: str, low: int, high: int | None) -> str:
+    """``[A-Z]+`` with maxLength 64 becomes ``[A-Z]{1,64}``: the length facets go into the
+    regex instead of a filter that long minimums would rarely pass."""
+    m = _ONE_REPEATED.fullmatch(pattern)
+    if m is None:
+        return pattern
+    least = max(low, 1 if m.group(2) == "+" else 0)
+    most = least + 64 if high is None else high
+    return f"{m.group(1)}{{{least},{most}}}" if least <= most else pattern
 
 
 _SPECIAL: dict[str, Callable[[], st.SearchStrategy[str]]] = {
