@@ -64,15 +64,18 @@ def _list_strategy(item: st.SearchStrategy[Any], low: int, high: int | None
     return st.lists(item, min_size=low, max_size=cap)
 
 
-def element_strategy(spec: Spec, e: Element) -> st.SearchStrategy[Any]:
-    """Conformant values of any element: scalar, group (dictionary usage) or list."""
+def element_strategy(spec: Spec, e: Element, non_empty: bool = False
+                     ) -> st.SearchStrategy[Any]:
+    """Conformant values of any element: scalar, group (dictionary usage) or list;
+    ``non_empty``: no empty string or list (what ``require`` rules count as present)."""
     if e.datatype == "group":
         return group_strategy(spec, e.facet("group"))
     if e.datatype == "list":
         of = e.facet("of")
         item = group_strategy(spec, of) if isinstance(of, str) else element_strategy(spec, of)
-        return _list_strategy(item, int(e.facet("minItems", 0)), e.facet("maxItems"))
-    return cached_value_strategy(spec, e)
+        low = int(e.facet("minItems", 0))
+        return _list_strategy(item, max(low, 1) if non_empty else low, e.facet("maxItems"))
+    return cached_value_strategy(spec, e, non_empty)
 
 
 def _deferred(spec: Spec, e: Element) -> st.SearchStrategy[Any]:
@@ -275,10 +278,13 @@ class Draft:
         if len(toks) == 1:
             section = self.mt.section(str(toks[0]))
             assert section is not None
+            if section.is_list:  # at least one item
+                return _list_strategy(group_strategy(self.spec, section.group),
+                                      max(section.min_items, 1), section.max_items)
             return section_strategy(self.spec, section)
         element = self.element(path)
         assert element is not None
-        return element_strategy(self.spec, element)
+        return element_strategy(self.spec, element, non_empty=True)
 
     # typed accessors ------------------------------------------------------------------
 

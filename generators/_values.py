@@ -221,8 +221,9 @@ def matches_all(value: str, element: Element) -> bool:
 _READABLE = st.sampled_from("0123456789ABCDEFGHJKabcdefxyz-_ 示例公司项目投标保函银行东莞市路号")
 
 
-def _text(element: Element) -> st.SearchStrategy[str]:
+def _text(element: Element, non_empty: bool) -> st.SearchStrategy[str]:
     low, high = length_range(element)
+    low = max(low, 1) if non_empty else low
     pats = patterns(element)
     cap = 1000 if high is None else min(high, 1000)
     if not pats:
@@ -254,8 +255,10 @@ _SPECIAL: dict[str, Callable[[], st.SearchStrategy[str]]] = {
 }
 
 
-def value_strategy(spec: Spec, element: Element) -> st.SearchStrategy[Any]:
-    """Conformant JSON values of scalar ``element`` (not a group or list)."""
+def value_strategy(spec: Spec, element: Element, non_empty: bool = False
+                   ) -> st.SearchStrategy[Any]:
+    """Conformant JSON values of scalar ``element`` (not a group or list); ``non_empty``
+    keeps strings at least one character long (what ``require`` rules count as present)."""
     kind = element.datatype
     if kind == "code":
         codes = spec.codelists[element.facet("codelist")].values()
@@ -272,16 +275,17 @@ def value_strategy(spec: Spec, element: Element) -> st.SearchStrategy[Any]:
         return _SPECIAL[kind]().filter(lambda s: matches_all(s, element))
     if kind in ("group", "list"):
         raise TypeError(f"{element.id}: {kind} is not a scalar element")
-    return _text(element)
+    return _text(element, non_empty)
 
 
-_CACHE: dict[tuple[str, str, str], st.SearchStrategy[Any]] = {}
+_CACHE: dict[tuple[str, str, str, bool], st.SearchStrategy[Any]] = {}
 
 
-def cached_value_strategy(spec: Spec, element: Element) -> st.SearchStrategy[Any]:
+def cached_value_strategy(spec: Spec, element: Element, non_empty: bool = False
+                          ) -> st.SearchStrategy[Any]:
     """:func:`value_strategy`, built once per spec content and element."""
-    key = (spec.content_sha256, element.id, repr(sorted(element.facets.items())))
+    key = (spec.content_sha256, element.id, repr(sorted(element.facets.items())), non_empty)
     found = _CACHE.get(key)
     if found is None:
-        found = _CACHE[key] = value_strategy(spec, element)
+        found = _CACHE[key] = value_strategy(spec, element, non_empty)
     return found
