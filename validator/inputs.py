@@ -27,8 +27,12 @@ class Payload:
     encoding_hint: str | None = None  # "json" for JSON Lines entries
 
 
-def expand(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Iterator[Payload]:
-    """Yield payloads in a stable order: arguments as given, folder contents sorted."""
+def expand(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS,
+           skip: frozenset[Path] = frozenset()) -> Iterator[Payload]:
+    """Yield payloads in a stable order: arguments as given, folder contents sorted.
+
+    ``skip``: resolved paths of files met in folders that are not payloads (a test-pack
+    manifest given to ``--expect``)."""
     for arg in paths:
         if arg == "-":
             yield Payload("-", sys.stdin.buffer.read())
@@ -36,7 +40,8 @@ def expand(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Iterator[Pa
         p = Path(arg)
         if p.is_dir():
             files = sorted(f for f in p.rglob("*")
-                           if f.is_file() and f.suffix.lower() in PAYLOAD_EXTENSIONS)
+                           if f.is_file() and f.suffix.lower() in PAYLOAD_EXTENSIONS
+                           and f.resolve() not in skip)
             if not files:
                 yield Payload(arg, b"", read_error="folder holds no .json/.xml/.jsonl files")
             for f in files:

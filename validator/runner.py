@@ -126,11 +126,14 @@ class Runner:
             opts = Options(opts.message_type, "json", opts.fail_on, opts.limits)
         return self.validator(spec).validate(payload.data, payload.source, opts)
 
-    def run(self, paths: Iterable[str], started_at: str | None = None) -> Batch:
-        """Validate every input of ``paths``; context-document results come first."""
+    def run(self, paths: Iterable[str], started_at: str | None = None,
+            skip: frozenset[Path] = frozenset()) -> Batch:
+        """Validate every input of ``paths``; context-document results come first.
+
+        ``skip``: files inside the given folders that are not payloads (resolved paths)."""
         if self.fixed is not None:
             self.validator(self.fixed)
-        results = [self.validate(p) for p in expand(paths, self.config.options.limits)]
+        results = [self.validate(p) for p in expand(paths, self.config.options.limits, skip)]
         opts = self.config.options
         options = {"spec": self.config.spec, "message_type": opts.message_type,
                    "encoding": opts.encoding, "fail_on": opts.fail_on,

@@ -160,3 +160,15 @@ def test_broken_spec_folder_is_a_clear_error(tmp_path: Path, minispec: Spec) -> 
     p = hegui("validate", "--spec", str(folder), "x.json", cwd=tmp_path)
     assert p.returncode == 2
     assert b"rules.yaml:" in p.stderr and b"Traceback" not in p.stderr
+
+
+def test_expect_skips_the_manifest_inside_the_pack(tmp_path: Path, minispec: Spec) -> None:
+    pack = tmp_path / "pack"
+    gen = CliRunner().invoke(cli, ["generate", "--spec", minispec.folder, "--count", "4",
+                                   "--seed", "3", "--encoding", "json", "--out", str(pack)])
+    assert gen.exit_code == 0, gen.output
+    r = run(["validate", "--spec", minispec.folder, str(pack), "--expect",
+             str(pack / "manifest.json"), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    sources = [x["source"] for x in contract(r.output)["results"]]
+    assert sources and not any(s.endswith("manifest.json") for s in sources)
