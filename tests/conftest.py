@@ -30,3 +30,15 @@ def minispec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
     shutil.copytree(DATA / "minispec", folder)
     write_schemas(load_spec(str(folder)))
     return load_spec(str(folder))
+
+
+@pytest.fixture(scope="session")
+def egspec() -> Spec:
+    """The bundled e-guarantee spec (its generated schemas are committed)."""
+    return load_spec("eguarantee")
+
+
+@pytest.fixture(scope="session")
+def wcspec() -> Spec:
+    """The bundled window-checklist spec (its applications read the sample checklist)."""
+    return load_spec("window-checklist")

@@ -5,49 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner, Result
 
 from hegui.cli_generate import generate
 from hegui.cli_validate import validate
 from hegui.generators.manifest import compare_manifest
 from hegui.generators.pack import PackConfig, build_pack
-from hegui.generators.schemas import write_schemas
-from hegui.validator.errors import HeguiError
-from hegui.validator.loader import load_spec
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Spec
-from hegui.validator.structure import schema_files
-
-
-def _ready(spec_id: str, tmp: pytest.TempPathFactory) -> Spec:
-    """A bundled spec (a copy with generated schemas while they are not committed)."""
-    try:
-        spec = load_spec(spec_id)
-    except HeguiError as exc:
-        pytest.skip(f"{spec_id} does not load: {exc}")
-    if all(p.is_file() for p in schema_files(spec)):
-        return spec
-    folder = tmp.mktemp("spec") / spec_id
-    shutil.copytree(spec.folder, folder)
-    write_schemas(load_spec(str(folder)))
-    return load_spec(str(folder))
-
-
-@pytest.fixture(scope="module")
-def egspec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
-    """The bundled e-guarantee spec."""
-    return _ready("eguarantee", tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def wcspec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
-    """The bundled window-checklist spec (its applications read the sample checklist)."""
-    return _ready("window-checklist", tmp_path_factory)
 
 
 def run_generate(spec: Spec, out: Path, *args: str) -> dict[str, Any]:

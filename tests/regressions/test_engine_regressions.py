@@ -6,20 +6,13 @@ Every test states the behaviour the engine must have; each bug it records has be
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-
-from hegui.generators.schemas import write_schemas
 from hegui.validator.codec import json_to_xml, xml_to_json
 from hegui.validator.engine import Validator
-from hegui.validator.errors import HeguiError
-from hegui.validator.loader import load_spec
 from hegui.validator.result import Result
 from hegui.validator.safe_xml import parse_xml
 from hegui.validator.spec import Spec
-from hegui.validator.structure import schema_files
 
 HERE = Path(__file__).parent
 
@@ -37,20 +30,6 @@ def twin(spec: Spec, name: str) -> tuple[Result, Result]:
     root = parse_xml(raw).root
     doc, _ = xml_to_json(root, spec, spec.message_types[root.tag.split("}")[-1]])
     return v.validate(json.dumps(doc).encode(), "twin.json"), v.validate(raw, name)
-
-
-@pytest.fixture(scope="module")
-def egspec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
-    try:
-        spec = load_spec("eguarantee")
-    except HeguiError as exc:
-        pytest.skip(f"eguarantee does not load: {exc}")
-    if all(p.is_file() for p in schema_files(spec)):
-        return spec
-    folder = tmp_path_factory.mktemp("spec") / "eguarantee"
-    shutil.copytree(spec.folder, folder)
-    write_schemas(load_spec(str(folder)))
-    return load_spec(str(folder))
 
 
 def test_prefixed_root_is_validated(minispec: Spec) -> None:
