@@ -377,6 +377,7 @@ class _Compiler:
                 applies_to=tuple(r["appliesTo"]), fields=tuple(r["fields"]),
                 expr=r.get("expr"), when=r.get("when"), require=tuple(r.get("require", [])),
                 context=tuple(r.get("context", [])),
+                generate=MappingProxyType(dict(r.get("generate", {}))),
                 program=programs.get("expr"), when_program=programs.get("when")))
         return out
 

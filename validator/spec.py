@@ -209,6 +209,8 @@ class Rule:
     when: str | None
     require: tuple[str, ...]
     context: tuple[str, ...] = ()  # names of context documents the rule reads
+    #: Generation hints (``generate:`` in rules.yaml): plain data read by the generators.
+    generate: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     program: Program | None = field(default=None, compare=False, repr=False)
     when_program: Program | None = field(default=None, compare=False, repr=False)
 
