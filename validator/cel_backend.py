@@ -2,19 +2,25 @@
 
 Only this module imports the CEL runtime, so another backend (``common-expression-language``)
 can stand behind the same three calls: declare typed variables, compile (type-checked; unknown
-names are errors with line and column), evaluate with a mapping of values.
+names are errors with line and column), evaluate with a mapping of values. A program's tree
+(:mod:`hegui.validator.cel_ast`) comes from the runtime's own checked AST; what an expression
+reads, and so whether a variable it needs is absent, is decided from it, never from text.
 Money reaches CEL as integer minor units and dates as timestamps (DESIGN.md: no doubles).
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cel_expr_python import cel
 from cel_expr_python.ext import ext_bindings, ext_strings
+
+from hegui.validator import cel_ast
+from hegui.validator.cel_proto import decode
 
 #: hegui datatype -> CEL scalar type name.
 _SCALAR = {
@@ -97,37 +103,71 @@ _FUNCTIONS = [
 ]
 
 
-class Program:
-    """A compiled, type-checked CEL expression."""
+class Prepared:
+    """Values converted once for several evaluations, and the names they bind.
 
-    def __init__(self, source: str, compiled: Any, variables: tuple[str, ...],
-                 env: CelEnvironment | None = None):
+    The names tell a program which of the variables it reads have no value (see
+    :meth:`Program.evaluate`), as a mapping's keys do.
+    """
+
+    __slots__ = ("activation", "keys")
+
+    def __init__(self, activation: Any, keys: frozenset[str]):
+        self.activation = activation
+        self.keys = keys
+
+
+class Program:
+    """A compiled, type-checked CEL expression, and its tree (decoded on first use)."""
+
+    def __init__(self, source: str, compiled: Any, env: CelEnvironment | None = None):
         self.source = source
         self._compiled = compiled
-        #: Declared variables the expression mentions; only these are bound when evaluating.
-        self.variables = variables
         self.env = env
 
-    def _run(self, values: Mapping[str, Any] | Any) -> tuple[Any, Outcome | None]:
+    @functools.cached_property
+    def tree(self) -> cel_ast.Expr:
+        """The expression tree, from the runtime's own checked AST (:mod:`.cel_ast`)."""
+        declared = self.env.variables if self.env is not None else None
+        return decode(self._compiled.serialize(), declared)
+
+    @functools.cached_property
+    def variables(self) -> tuple[str, ...]:
+        """Declared variables the expression reads; only these are bound when evaluating."""
+        return cel_ast.variables(self.tree)
+
+    def _run(self, values: Mapping[str, Any] | Prepared) -> tuple[Any, Outcome | None]:
         # An unbound variable becomes an error value, not an exception; short-circuit operators
         # may still give an answer, so evaluate anyway and look at the result.
         try:
-            if isinstance(values, Mapping):
+            if isinstance(values, Prepared):
+                bound: Container[str] = values.keys
+                result = self._compiled.eval(values.activation)
+            else:
+                bound = values
                 result = self._compiled.eval(
                     data={k: values[k] for k in self.variables if k in values})
-            else:  # a prepared activation (see CelEnvironment.activation)
-                result = self._compiled.eval(values)
         except Exception as exc:  # the runtime raises on a few conditions; never crash a run
             return None, Outcome(None, error=str(exc))
         if result.type() == cel.Type.ERROR:
-            text = str(result.value())
-            if "No value with name" in text:
+            # An error when a variable the expression reads has no value: the rule does not
+            # apply. Decided from the tree and the bound names, never from the error's text.
+            if any(v not in bound for v in self.variables):
                 return None, Outcome(None, missing=True)
-            return None, Outcome(None, error=text)
+            return None, Outcome(None, error=str(result.value()))
         return result, None
 
-    def evaluate(self, values: Mapping[str, Any] | Any) -> Outcome:
-        """Evaluate a boolean expression with (some of) the declared variables' values."""
+    def absent(self, values: Mapping[str, Any] | Prepared) -> tuple[str, ...]:
+        """The variables the expression reads that ``values`` gives no value."""
+        bound = values.keys if isinstance(values, Prepared) else values
+        return tuple(v for v in self.variables if v not in bound)
+
+    def evaluate(self, values: Mapping[str, Any] | Prepared) -> Outcome:
+        """Evaluate a boolean expression with (some of) the declared variables' values.
+
+        An error while a variable it reads is absent is ``missing`` (the rule does not apply);
+        a value despite the absence (``&&``, ``||``, ``?:`` short-circuit) counts.
+        """
         result, failed = self._run(values)
         if failed is not None:
             return failed
@@ -136,7 +176,7 @@ class Program:
             return Outcome(value)
         return Outcome(None, error=f"expression gave {result.type().name()}, not bool")
 
-    def evaluate_raw(self, values: Mapping[str, Any] | Any) -> Outcome:
+    def evaluate_raw(self, values: Mapping[str, Any] | Prepared) -> Outcome:
         """Evaluate a list-valued expression; the plain Python items are in ``items``."""
         result, failed = self._run(values)
         if failed is not None:
@@ -152,42 +192,62 @@ class CelEnvironment:
 
     def __init__(self, variables: Mapping[str, str]):
         self.variables = dict(variables)
-        self._env = cel.NewEnv(
-            variables={k: _to_cel(v) for k, v in self.variables.items()},
-            extensions=[ext_strings.ExtStrings(), ext_bindings.ExtBindings()],
-            functions=_FUNCTIONS)
-        # Longest names first so "a.bc" is not read as "a.b" + "c".
-        names = sorted(self.variables, key=len, reverse=True)
-        self._names = re.compile(
-            r"(?<![\w.])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])"
-        ) if names else None
+        self._env = _new_env({k: _to_cel(v) for k, v in self.variables.items()})
 
     def compile(self, source: str, want: str = "bool") -> Program:
         """Parse and type-check ``source`` (``want``: "bool" or "list"); raise on any problem."""
         try:
             compiled = self._env.compile(source)
         except Exception as exc:
-            text = str(exc)
-            m = _LOCATION.search(text)
-            if m:
-                line, col = int(m.group(1)), int(m.group(2))
-                raise CelCompileError(m.group(3).strip(), line, col) from None
-            raise CelCompileError(text.strip(), None, None) from None
+            raise _compile_error(exc) from None
         rtype = compiled.return_type()
         name = rtype.name()
         ok = rtype == cel.Type.DYN or (
             rtype == cel.Type.BOOL if want == "bool" else name.lower().startswith("list"))
         if not ok:
             raise CelCompileError(f"expression must be {want}, is {name}", 1, 1)
-        return Program(source, compiled, self.referenced(source), self)
+        return Program(source, compiled, self)
 
-    def activation(self, values: Mapping[str, Any]) -> Any:
+    def activation(self, values: Mapping[str, Any]) -> Prepared:
         """Values converted once for several evaluations (large context documents)."""
-        return self._env.Activation(dict(values))
+        return Prepared(self._env.Activation(dict(values)), frozenset(values))
 
     def referenced(self, source: str) -> tuple[str, ...]:
-        """Declared variable names that occur in ``source`` outside string literals."""
-        if self._names is None:
-            return ()
-        code = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', '""', source)
-        return tuple(dict.fromkeys(self._names.findall(code)))
+        """Declared variable names that ``source`` (a valid expression) reads."""
+        try:
+            compiled = self._env.compile(source)
+        except Exception as exc:
+            raise _compile_error(exc) from None
+        return cel_ast.variables(decode(compiled.serialize(), self.variables))
+
+
+def _new_env(variables: Mapping[str, Any]) -> Any:
+    return cel.NewEnv(variables=dict(variables),
+                      extensions=[ext_strings.ExtStrings(), ext_bindings.ExtBindings()],
+                      functions=_FUNCTIONS)
+
+
+def _compile_error(exc: Exception) -> CelCompileError:
+    # The runtime reports problems only as text; its first "<input>:line:column:" is where.
+    text = str(exc)
+    m = _LOCATION.search(text)
+    if m:
+        return CelCompileError(m.group(3).strip(), int(m.group(1)), int(m.group(2)))
+    return CelCompileError(text.strip(), None, None)
+
+
+@functools.cache
+def _parser() -> Any:
+    """The environment that parses without declarations (stateless: one per process)."""
+    return _new_env({})
+
+
+def parse(source: str) -> cel_ast.Expr:
+    """The tree of ``source`` parsed only (no declarations: every :class:`~.cel_ast.Ident` is
+    undeclared and dotted names are field selections); raise CelCompileError if it does not
+    parse."""
+    try:
+        compiled = _parser().compile(source, disable_check=True)
+    except Exception as exc:
+        raise _compile_error(exc) from None
+    return decode(compiled.serialize())
