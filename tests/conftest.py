@@ -1,4 +1,8 @@
-"""Shared fixtures: the minispec test spec (with generated schemas) and Hypothesis profiles."""
+"""Shared fixtures: the minispec test spec (with generated schemas) and Hypothesis profiles.
+
+Also the fast tier: tests in the folders and files of ``SLOW`` are marked ``slow``, so
+``pytest -m "not slow"`` (``make check``) runs the rest in seconds; ``make test`` runs all.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,27 @@ settings.register_profile("fast", max_examples=25, deadline=None,
 settings.register_profile("thorough", max_examples=1000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HEGUI_HYPOTHESIS_PROFILE", "fast"))
+
+TESTS = Path(__file__).parent
+
+#: Test folders and files of the slow tier (property, fuzz, pack generation, browser), relative
+#: to tests/. Single slow tests elsewhere carry ``@pytest.mark.slow`` themselves.
+SLOW = (
+    "property",
+    "generators/test_pack.py",
+    "generators/test_strategies.py",
+    "generators/test_schema_lexical.py",
+    "reports/test_browser.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test under a ``SLOW`` folder or file as ``slow``."""
+    slow = [TESTS / s for s in SLOW]
+    for item in items:
+        path = Path(str(item.path))
+        if any(path == s or s in path.parents for s in slow):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
