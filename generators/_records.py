@@ -31,6 +31,7 @@ from hegui.generators._values import (
     parse_datetime,
     parse_decimal,
 )
+from hegui.validator.catalogue import runtime_for
 from hegui.validator.datatypes import rmb_uppercase
 from hegui.validator.engine import Validator
 from hegui.validator.record import build_record
@@ -342,10 +343,12 @@ def _uppercase(d: Draft) -> None:
 def _requirements(d: Draft, contexts: Mapping[str, Any]) -> None:
     rec = build_record(d.spec, d.mt, d.doc)
     values = {**rec.values, **contexts}
-    for rule in d.spec.rules_for(d.mt.id):
+    rt = runtime_for(d.spec)
+    for rule in rt.rules_for(d.mt.id):
         if rule.kind != "require" or not d.active(rule.id):
             continue
-        if rule.when_program is not None and rule.when_program.evaluate(values).value is not True:
+        when = rt.when_program(rule.id)
+        if when is not None and when.evaluate(values).value is not True:
             continue
         for path in rule.require:
             d.ensure(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from lxml import etree
 
 from hegui.validator.codec import json_to_xml, xml_to_json
 from hegui.validator.errors import UsageError
+from hegui.validator.identify import spec_for_message_type, spec_for_namespace
 from hegui.validator.loader import bundled_spec_ids, load_spec
 from hegui.validator.safe_json import JsonParseError, parse_json
 from hegui.validator.safe_xml import XmlParseError, parse_xml
@@ -42,19 +44,21 @@ def convert_bytes(data: bytes, name: str, spec: Spec | None, to: str) -> bytes:
 
 
 def _spec_for_message(mt: str) -> Spec:
-    for sid in bundled_spec_ids():
-        spec = load_spec(sid)
-        if mt in spec.message_types:
-            return spec
-    raise UsageError(f"no bundled spec has message type {mt!r}; use --spec")
+    spec = spec_for_message_type(mt, _bundled())
+    if spec is None:
+        raise UsageError(f"no bundled spec has message type {mt!r}; use --spec")
+    return spec
 
 
 def _spec_for_namespace(ns: str | None) -> Spec:
-    for sid in bundled_spec_ids():
-        spec = load_spec(sid)
-        if f"{spec.namespace}:{spec.version}" == ns:
-            return spec
-    raise UsageError(f"no bundled spec has XML namespace {ns!r}; use --spec")
+    spec = spec_for_namespace(ns, _bundled())
+    if spec is None:
+        raise UsageError(f"no bundled spec has XML namespace {ns!r}; use --spec")
+    return spec
+
+
+def _bundled() -> Iterator[Spec]:
+    return (load_spec(sid) for sid in bundled_spec_ids())
 
 
 @click.command("convert")

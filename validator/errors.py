@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 #: Exit codes, documented in the README: 0 all conformant, 1 any nonconformant, 2 usage or
 #: processing error (including a payload that could not be evaluated).
 EXIT_OK = 0
@@ -15,16 +18,43 @@ class HeguiError(Exception):
     exit_code = EXIT_ERROR
 
 
-class SpecError(HeguiError):
-    """A spec folder is broken: names the file, the line and column where known, and the problem."""
+@dataclass(frozen=True)
+class SpecProblem:
+    """One problem in a spec file: the file, the line and column where known, and what."""
 
-    def __init__(self, file: str, problem: str, line: int | None = None, column: int | None = None):
-        self.file = file
-        self.problem = problem
-        self.line = line
-        self.column = column
-        where = file if line is None else f"{file}:{line}" + (f":{column}" if column else "")
-        super().__init__(f"{where}: {problem}")
+    file: str
+    problem: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}" + (
+            f":{self.column}" if self.column else "")
+        return f"{where}: {self.problem}"
+
+
+class SpecError(HeguiError):
+    """A spec folder is broken: every problem found, each with its file, line and column.
+
+    ``file``, ``problem``, ``line`` and ``column`` are those of the first problem.
+    """
+
+    def __init__(self, file: str, problem: str, line: int | None = None, column: int | None = None,
+                 more: tuple[SpecProblem, ...] = ()):
+        first = SpecProblem(file, problem, line, column)
+        self.problems = (first, *more)
+        self.file, self.problem, self.line, self.column = file, problem, line, column
+        text = str(first)
+        if more:
+            text += f" (and {len(more)} more problems)\n" + "\n".join(f"  {p}" for p in more)
+        super().__init__(text)
+
+    @classmethod
+    def of(cls, problems: Sequence[SpecProblem]) -> SpecError:
+        """One error listing ``problems`` (at least one), in file order."""
+        ordered = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
+        first = ordered[0]
+        return cls(first.file, first.problem, first.line, first.column, tuple(ordered[1:]))
 
 
 class SpecNotFound(HeguiError):

@@ -1,59 +1,62 @@
-"""Load a spec folder: read the YAML files, check them against the meta-schema, compile a Spec.
+"""Find and read a spec folder: the five YAML files, checked against the meta-schema.
 
 Every problem in a spec folder becomes a :class:`SpecError` naming the file, the line and the
-problem — never a traceback. CEL rules are compiled and type-checked here, so a misspelled field
-name in a rule is a load error.
+problem — never a traceback — and all problems are reported at once. The model is built by
+:mod:`hegui.validator.spec_builder`, the CEL rules compiled (and type-checked) by
+:mod:`hegui.validator.runtime`; :mod:`hegui.validator.catalogue` keeps the results.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import re
-from collections.abc import Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import jsonschema_rs
 import yaml
 
-from hegui.validator.cel_backend import CelCompileError, CelEnvironment, Program, cel_type_name
-from hegui.validator.errors import SpecError, SpecNotFound
-from hegui.validator.spec import (
-    Basis,
-    Code,
-    CodeList,
-    ContextDoc,
-    Element,
-    Field,
-    Group,
-    MessageType,
-    Rule,
-    Section,
-    Spec,
-    Text,
-)
+from hegui.validator.errors import SpecError, SpecNotFound, SpecProblem
+from hegui.validator.spec import Spec
 from hegui.validator.yamlsource import Located, load_located
 
 #: The spec files, in the order they are read; each is checked against ``$defs/<kind>``.
 SPEC_FILES = ("manifest", "codelists", "dictionary", "messages", "rules")
 
 
-@functools.cache
-def _meta_schema() -> dict[str, Any]:
-    text = resources.files("hegui.validator").joinpath("data/spec-meta.schema.yaml").read_text(
-        encoding="utf-8")
-    loaded: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return loaded
+class MetaSchema:
+    """The meta-schema of spec files, with a compiled fast check per kind of file."""
 
+    def __init__(self) -> None:
+        text = resources.files("hegui.validator").joinpath(
+            "data/spec-meta.schema.yaml").read_text(encoding="utf-8")
+        self.schema: dict[str, Any] = yaml.load(
+            text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        self._fast: dict[str, Any] = {}
 
-@functools.cache
-def _fast_meta_check(kind: str) -> Any:
-    """A compiled jsonschema-rs validator for one kind of spec file (the fast, common path)."""
-    return jsonschema_rs.validator_for({**_meta_schema(), "$ref": f"#/$defs/{kind}"})
+    def is_valid(self, kind: str, data: Any) -> bool:
+        """Whether ``data`` is a valid spec file of ``kind`` (jsonschema-rs: the common path)."""
+        if kind not in self._fast:
+            self._fast[kind] = jsonschema_rs.validator_for(
+                {**self.schema, "$ref": f"#/$defs/{kind}"})
+        return bool(self._fast[kind].is_valid(data))
+
+    def problems(self, kind: str, located: Located, name: str) -> list[SpecProblem]:
+        """Every meta-schema violation of an invalid file, each at its line and column."""
+        # The Python implementation locates and explains errors best (imported here: it costs
+        # a tenth of a second at start-up, and good spec files never need it).
+        import jsonschema
+
+        validator = jsonschema.Draft202012Validator({**self.schema, "$ref": f"#/$defs/{kind}"})
+        out = []
+        for err in validator.iter_errors(located.data):
+            best = jsonschema.exceptions.best_match([err]) or err  # its most specific cause
+            path = tuple(best.absolute_path)
+            line, col = located.where(path) or (None, None)
+            where = "/".join(str(p) for p in path) or "(top)"
+            out.append(SpecProblem(name, f"at {where}: {best.message}", line, col))
+        return out
 
 
 def bundled_spec_ids() -> list[str]:
@@ -77,40 +80,54 @@ def spec_folder(spec: str) -> Traversable:
 
 
 def load_spec(spec: str) -> Spec:
-    """Load, check and compile the spec with bundled id (or folder path) ``spec``. Cached."""
-    candidate = Path(spec)
-    if candidate.is_dir():  # one cache entry per folder, whatever the current directory
-        spec = str(candidate.resolve())
-    return _load_cached(spec)
+    """The spec with bundled id (or folder path) ``spec``, loaded once per process."""
+    from hegui.validator.catalogue import DEFAULT  # the catalogue builds on this module
 
-
-@functools.cache
-def _load_cached(spec: str) -> Spec:
-    return compile_folder(spec_folder(spec))
+    return DEFAULT.spec(spec)
 
 
 def compile_folder(folder: Traversable) -> Spec:
-    """Read the five spec files of ``folder`` and build the immutable :class:`Spec`."""
+    """Read, check and compile the spec in ``folder`` afresh (its runtime is kept)."""
+    from hegui.validator.catalogue import DEFAULT
+
+    return DEFAULT.load(folder)
+
+
+def read_folder(folder: Traversable, meta: MetaSchema) -> tuple[dict[str, Located], str]:
+    """The five spec files of ``folder``, parsed and checked against the meta-schema, and the
+    content hash; raise SpecError listing the problems of every file."""
     docs: dict[str, Located] = {}
+    problems: list[SpecProblem] = []
     digest = hashlib.sha256()
     for kind in SPEC_FILES:
         name = f"{kind}.yaml"
         entry = folder.joinpath(name)
         if not entry.is_file():
-            raise SpecError(name, f"missing spec file {name} in {folder}")
+            problems.append(SpecProblem(name, f"missing spec file {name} in {folder}"))
+            continue
         raw = entry.read_bytes()
         digest.update(name.encode() + b"\0" + raw + b"\0")
-        docs[kind] = _parse(raw, name, kind)
-    return _Compiler(docs, str(folder), digest.hexdigest()).build()
+        try:
+            located = _parse(raw, name)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not meta.is_valid(kind, located.data):
+            problems.extend(meta.problems(kind, located, name))
+            continue
+        docs[kind] = located
+    if problems:
+        raise SpecError.of(problems)
+    return docs, digest.hexdigest()
 
 
-def _parse(raw: bytes, name: str, kind: str) -> Located:
+def _parse(raw: bytes, name: str) -> Located:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError(name, f"not UTF-8: {exc}") from None
     try:
-        located = load_located(text, name)
+        return load_located(text, name)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -118,285 +135,3 @@ def _parse(raw: bytes, name: str, kind: str) -> Located:
         raise SpecError(name, f"YAML error: {exc.problem or exc}", line, col) from None
     except yaml.YAMLError as exc:
         raise SpecError(name, f"YAML error: {exc}") from None
-    if _fast_meta_check(kind).is_valid(located.data):
-        return located
-    # Invalid: let the Python implementation pick the most useful error to report (imported
-    # here: it costs a tenth of a second at start-up, and good spec files never need it).
-    import jsonschema
-
-    schema = {**_meta_schema(), "$ref": f"#/$defs/{kind}"}
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(located.data),
-                    key=lambda e: (located.where(tuple(e.absolute_path)) or (0, 0)))
-    if errors:
-        err = jsonschema.exceptions.best_match(errors) or errors[0]
-        path = tuple(err.absolute_path)
-        line, col = located.where(path) or (None, None)
-        where = "/".join(str(p) for p in path) or "(top)"
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise SpecError(name, f"at {where}: {err.message}{more}", line, col)
-    return located
-
-
-def _as_tuple(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
-def _text(d: Mapping[str, Any]) -> Text:
-    return Text(zh=str(d.get("zh", "")), en=str(d.get("en", "")))
-
-
-def _basis(value: Any) -> Basis:
-    if value is None:
-        return Basis("unspecified", inferred=True)
-    if isinstance(value, str):
-        return Basis(value)
-    return Basis(str(value["text"]), bool(value.get("inferred", False)))
-
-
-class _Compiler:
-    """Builds a Spec from checked documents, raising SpecError with file and line."""
-
-    def __init__(self, docs: dict[str, Located], folder: str, sha: str):
-        self.docs = docs
-        self.folder = folder
-        self.sha = sha
-
-    def fail(self, kind: str, path: tuple[str | int, ...], problem: str) -> SpecError:
-        line, col = self.docs[kind].where(path) or (None, None)
-        return SpecError(f"{kind}.yaml", problem, line, col)
-
-    def build(self) -> Spec:
-        manifest = self.docs["manifest"].data
-        codelists = self._codelists()
-        groups = self._groups(codelists)
-        messages = self._messages(groups)
-        contexts = self._contexts(manifest, messages)
-        env = self._environment(messages, contexts)
-        rules = self._rules(messages, contexts, env)
-        self._check_conditions(groups, rules)
-        standard = manifest.get("standard", {})
-        return Spec(
-            id=manifest["id"],
-            version=manifest["version"],
-            title=_text(manifest["title"]),
-            standard_number=standard.get("number"),
-            standard_note=_text(standard["note"]) if "note" in standard else None,
-            status=manifest["status"],
-            provenance=_text(manifest["provenance"]),
-            namespace=manifest["namespace"],
-            rule_prefix=manifest["rulePrefix"],
-            codelists=MappingProxyType(codelists),
-            groups=MappingProxyType(groups),
-            message_types=MappingProxyType(messages),
-            rules=tuple(rules),
-            contexts=MappingProxyType(contexts),
-            content_sha256=self.sha,
-            folder=self.folder,
-        )
-
-    def _codelists(self) -> dict[str, CodeList]:
-        out = {}
-        for cid, c in self.docs["codelists"].data["codelists"].items():
-            codes = tuple(Code(str(x["code"]), _text(x)) for x in c["codes"])
-            seen: set[str] = set()
-            for i, code in enumerate(codes):
-                if code.code in seen:
-                    raise self.fail("codelists", ("codelists", cid, "codes", i),
-                                    f"duplicate code {code.code!r} in code list {cid}")
-                seen.add(code.code)
-            out[cid] = CodeList(cid, _text(c), _basis(c.get("basis")), codes)
-        return out
-
-    def _element(self, gid: str, name: str, e: Mapping[str, Any], path: tuple[str | int, ...],
-                 codelists: Mapping[str, CodeList], group_ids: set[str]) -> Element:
-        dtype = e["type"]
-        facets = {k: v for k, v in e.items()
-                  if k not in ("zh", "en", "type", "use", "basis", "description", "condition")}
-        if dtype == "code" and e["codelist"] not in codelists:
-            raise self.fail("dictionary", (*path, "codelist"),
-                            f"unknown code list {e['codelist']!r}")
-        if dtype == "group" and e["group"] not in group_ids:
-            raise self.fail("dictionary", (*path, "group"), f"unknown group {e['group']!r}")
-        if dtype == "list":
-            of = e["of"]
-            if isinstance(of, str):
-                if of not in group_ids:
-                    raise self.fail("dictionary", (*path, "of"), f"unknown group {of!r}")
-            else:
-                facets["of"] = self._element(gid, name, of, (*path, "of"), codelists, group_ids)
-        if "pattern" in e:
-            try:
-                re.compile(e["pattern"])
-            except re.error as exc:
-                raise self.fail("dictionary", (*path, "pattern"), f"bad pattern: {exc}") from None
-        return Element(
-            name=name, group=gid, label=_text(e), datatype=dtype, use=e.get("use", "optional"),
-            basis=_basis(e.get("basis")),
-            description=_text(e["description"]) if "description" in e else None,
-            facets=MappingProxyType(facets), conditions=_as_tuple(e.get("condition")),
-        )
-
-    def _groups(self, codelists: Mapping[str, CodeList]) -> dict[str, Group]:
-        raw = self.docs["dictionary"].data["groups"]
-        ids = set(raw)
-        out = {}
-        for gid, g in raw.items():
-            elements = tuple(
-                self._element(gid, name, e, ("groups", gid, "elements", name), codelists, ids)
-                for name, e in g["elements"].items())
-            out[gid] = Group(gid, _text(g), _basis(g.get("basis")), elements)
-        self._check_group_cycles(out)
-        return out
-
-    def _check_group_cycles(self, groups: Mapping[str, Group]) -> None:
-        def visit(gid: str, stack: tuple[str, ...]) -> None:
-            if gid in stack:
-                raise self.fail("dictionary", ("groups", gid),
-                                f"group {gid!r} contains itself: {' > '.join((*stack, gid))}")
-            for e in groups[gid].elements:
-                if e.datatype == "group":
-                    visit(e.facets["group"], (*stack, gid))
-        for gid in groups:
-            visit(gid, ())
-
-    def _messages(self, groups: Mapping[str, Group]) -> dict[str, MessageType]:
-        out = {}
-        for mid, m in self.docs["messages"].data["messageTypes"].items():
-            sections = []
-            fields: dict[str, Field] = {}
-            for sname, s in m["sections"].items():
-                where = ("messageTypes", mid, "sections", sname)
-                gid = s.get("group", sname)
-                if gid not in groups:
-                    raise self.fail("messages", where, f"unknown group {gid!r}")
-                group = groups[gid]
-                overrides: dict[str, Any] = {}
-                for key in ("required", "optional"):
-                    for name in s.get(key, []):
-                        if group.element(name) is None:
-                            raise self.fail("messages", (*where, key),
-                                            f"group {gid!r} has no element {name!r}")
-                        overrides[name] = key
-                for name in s.get("exclude", []):
-                    if group.element(name) is None:
-                        raise self.fail("messages", (*where, "exclude"),
-                                        f"group {gid!r} has no element {name!r}")
-                section = Section(
-                    name=sname, group=gid, use=s.get("use", "required"),
-                    is_list=bool(s.get("list", False)), min_items=int(s.get("minItems", 0)),
-                    max_items=s.get("maxItems"), overrides=MappingProxyType(overrides),
-                    exclude=tuple(s.get("exclude", [])),
-                )
-                sections.append(section)
-                if not section.is_list:
-                    self._flatten(groups, group, sname, section, fields, overrides,
-                                  set(section.exclude))
-            out[mid] = MessageType(
-                id=mid, label=_text(m), basis=_basis(m.get("basis")),
-                description=_text(m["description"]) if "description" in m else None,
-                direction=m.get("direction"), sections=tuple(sections),
-                fields=MappingProxyType(fields))
-        return out
-
-    def _flatten(self, groups: Mapping[str, Group], group: Group, prefix: str, section: Section,
-                 fields: dict[str, Field], overrides: Mapping[str, Any],
-                 exclude: set[str]) -> None:
-        for e in group.elements:
-            if e.name in exclude:
-                continue
-            path = f"{prefix}.{e.name}"
-            use = overrides.get(e.name, e.use)
-            fields[path] = Field(path, e, use, section.name)
-            if e.datatype == "group":
-                self._flatten(groups, groups[e.facets["group"]], path, section, fields, {}, set())
-
-    def _contexts(self, manifest: Mapping[str, Any],
-                  messages: Mapping[str, MessageType]) -> dict[str, ContextDoc]:
-        out = {}
-        for name, c in manifest.get("contexts", {}).items():
-            if c["messageType"] not in messages:
-                raise self.fail("manifest", ("contexts", name, "messageType"),
-                                f"unknown message type {c['messageType']!r}")
-            out[name] = ContextDoc(name, c["messageType"], c.get("default"), _text(c["label"]))
-        return out
-
-    def _environment(self, messages: Mapping[str, MessageType],
-                     contexts: Mapping[str, ContextDoc]) -> CelEnvironment:
-        variables: dict[str, str] = {}
-        for m in messages.values():
-            for path, f in m.fields.items():
-                if f.element.datatype == "group":
-                    continue
-                variables[path] = cel_type_name(f.element.datatype)
-            for s in m.sections:
-                if s.is_list:
-                    variables[s.name] = "list"
-        for name in contexts:
-            if name in variables or any(v.startswith(name + ".") for v in variables):
-                raise self.fail("manifest", ("contexts", name),
-                                f"context name {name!r} clashes with a section name")
-            variables[name] = "map"
-        return CelEnvironment(variables)
-
-    def _rules(self, messages: Mapping[str, MessageType], contexts: Mapping[str, ContextDoc],
-               env: CelEnvironment) -> list[Rule]:
-        out: list[Rule] = []
-        seen: set[str] = set()
-        prefix = self.docs["manifest"].data["rulePrefix"]
-        for i, r in enumerate(self.docs["rules"].data["rules"]):
-            where: tuple[str | int, ...] = ("rules", i)
-            if r["id"] in seen:
-                raise self.fail("rules", (*where, "id"), f"duplicate rule id {r['id']!r}")
-            if not r["id"].startswith(prefix + "-"):
-                raise self.fail("rules", (*where, "id"),
-                                f"rule id {r['id']!r} must start with {prefix}-")
-            seen.add(r["id"])
-            for j, mt in enumerate(r["appliesTo"]):
-                if mt not in messages:
-                    raise self.fail("rules", (*where, "appliesTo", j),
-                                    f"unknown message type {mt!r}")
-            known = {p for mt in r["appliesTo"] for p in messages[mt].fields}
-            known |= {s.name for mt in r["appliesTo"] for s in messages[mt].sections}
-            for key in ("fields", "require"):
-                for j, path in enumerate(r.get(key, [])):
-                    if path not in known and path.split(".")[0] not in contexts:
-                        raise self.fail("rules", (*where, key, j),
-                                        f"{path!r} is not a field of {', '.join(r['appliesTo'])}")
-            want = {"expr": "list" if r.get("kind") == "each" else "bool", "when": "bool"}
-            programs = {key: self._compile(env, r[key], (*where, key), want[key])
-                        for key in ("expr", "when") if key in r}
-            for j, name in enumerate(r.get("context", [])):
-                if name not in contexts:
-                    raise self.fail("rules", (*where, "context", j), f"unknown context {name!r}")
-            out.append(Rule(
-                id=r["id"], kind=r.get("kind", "assert"), severity=r["severity"],
-                title=_text(r["title"]), message=_text(r["message"]), basis=_basis(r["basis"]),
-                applies_to=tuple(r["appliesTo"]), fields=tuple(r["fields"]),
-                expr=r.get("expr"), when=r.get("when"), require=tuple(r.get("require", [])),
-                context=tuple(r.get("context", [])),
-                generate=MappingProxyType(dict(r.get("generate", {}))),
-                program=programs.get("expr"), when_program=programs.get("when")))
-        return out
-
-    def _compile(self, env: CelEnvironment, source: str, where: tuple[str | int, ...],
-                 want: str) -> Program:
-        try:
-            return env.compile(source, want)
-        except CelCompileError as exc:
-            line, col = self.docs["rules"].where(where) or (None, None)
-            detail = f" (expression line {exc.line}, column {exc.column})" if exc.line else ""
-            raise SpecError("rules.yaml", f"CEL error{detail}: {exc}", line, col) from None
-
-    def _check_conditions(self, groups: Mapping[str, Group], rules: list[Rule]) -> None:
-        by_id = {r.id: r for r in rules}
-        for gid, g in groups.items():
-            for e in g.elements:
-                for rid in e.conditions:
-                    rule = by_id.get(rid)
-                    if rule is None or rule.kind != "require":
-                        raise self.fail("dictionary",
-                                        ("groups", gid, "elements", e.name, "condition"),
-                                        f"condition {rid!r} is not a `require` rule")

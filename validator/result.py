@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from hegui.validator.spec import Lang, Severity, Text
+from hegui.validator.verdicts import SEVERITY_ORDER, Verdict, verdict_of
 
-Verdict = Literal["conformant", "nonconformant", "error"]
+if TYPE_CHECKING:
+    from hegui.validator.pipeline import StageRun
+
+__all__ = ["SEVERITY_ORDER", "Batch", "Finding", "Location", "Result", "SpecRef", "Stage",
+           "Verdict", "decide_verdict"]
+
 Stage = Literal["parse", "schema", "datatype", "rule", "context"]
-
-SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ class Result:
     findings: tuple[Finding, ...]
     rules_evaluated: tuple[str, ...] = ()
     error: str | None = None  # why evaluation could not finish (verdict "error")
+    #: What each pipeline stage did for this payload (ran, stopped it, or skipped and why).
+    stages: tuple[StageRun, ...] = ()
 
     @property
     def rule_ids(self) -> frozenset[str]:
@@ -116,10 +122,7 @@ class Result:
 
 def decide_verdict(findings: Sequence[Finding], fail_on: Severity = "error") -> Verdict:
     """``nonconformant`` when a finding is at least as severe as ``fail_on``."""
-    limit = SEVERITY_ORDER[fail_on]
-    if any(SEVERITY_ORDER[f.severity] <= limit for f in findings):
-        return "nonconformant"
-    return "conformant"
+    return verdict_of((f.severity for f in findings), fail_on)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from hegui.validator.cel_backend import Outcome, Program
-from hegui.validator.spec import Rule, Spec, Text
+from hegui.validator.runtime import Runtime
+from hegui.validator.spec import Rule, Text
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.\[\]]*)\}")
 
@@ -48,7 +49,7 @@ def _message(rule: Rule, show: Callable[[str], str | None]) -> Text:
     return Text(_render(rule.message.zh, show), _render(rule.message.en, show))
 
 
-def run_rules(spec: Spec, message_type: str, values: Mapping[str, Any],
+def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
               show: Callable[[str], str | None], present: Callable[[str], bool]) -> RuleRun:
     """Evaluate every rule of ``message_type``.
 
@@ -59,18 +60,16 @@ def run_rules(spec: Spec, message_type: str, values: Mapping[str, Any],
     hits: list[RuleHit] = []
     evaluated: list[str] = []
     errors: list[tuple[Rule, str]] = []
-    rules = spec.rules_for(message_type)
+    rules = rt.rules_for(message_type)
     # Context documents (a whole checklist) are converted for CEL once per payload, not once
     # per rule: every rule that reads one shares a prepared activation.
-    shared: Any = values
-    readers = [p for r in rules if r.context for p in (r.program, r.when_program)
-               if p is not None and p.env is not None]
-    if readers and readers[0].env is not None:
-        shared = readers[0].env.activation(values)
+    shared: Any = rt.env.activation(values) if any(r.context for r in rules) else values
     for rule in rules:
         values_for = shared if rule.context else values
-        if rule.when_program is not None:
-            cond = _eval(rule.when_program, values_for)
+        when = rt.when_program(rule.id)
+        program = rt.program(rule.id)
+        if when is not None:
+            cond = _eval(when, values_for)
             if cond.missing or cond.value is False:
                 continue
             if cond.error is not None:
@@ -82,9 +81,9 @@ def run_rules(spec: Spec, message_type: str, values: Mapping[str, Any],
                 if not present(path):
                     hits.append(RuleHit(rule, (path,), _message(rule, _with_missing(path, show))))
             continue
-        assert rule.program is not None
+        assert program is not None
         if rule.kind == "each":
-            out = _eval_list(rule.program, values_for)
+            out = _eval_list(program, values_for)
             if out is None:
                 continue
             evaluated.append(rule.id)
@@ -94,7 +93,7 @@ def run_rules(spec: Spec, message_type: str, values: Mapping[str, Any],
             for item in out:
                 hits.append(_each_hit(rule, item, show))
             continue
-        result = _eval(rule.program, values_for)
+        result = _eval(program, values_for)
         if result.missing:
             continue
         evaluated.append(rule.id)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +18,10 @@ import yaml
 from lxml import etree
 
 from hegui import __version__
-from hegui.validator.codec import namespace_of, xml_to_json
-from hegui.validator.engine import Options, Validator, sniff_encoding
+from hegui.validator.codec import xml_to_json
+from hegui.validator.engine import Options, Validator
 from hegui.validator.errors import UsageError
+from hegui.validator.identify import sniff_encoding, spec_for_namespace, spec_for_payload
 from hegui.validator.inputs import Payload, expand
 from hegui.validator.loader import bundled_spec_ids, load_spec
 from hegui.validator.record import nested_value
@@ -52,6 +52,7 @@ class Runner:
         if self.fixed is None and config.contexts:
             raise UsageError("--context/--checklist needs --spec")
         self.specs: dict[str, Spec] = {}
+        self._bundled: list[Spec] | None = None
         if self.fixed is not None:
             self.specs[self.fixed.id] = self.fixed
 
@@ -61,17 +62,10 @@ class Runner:
         """The spec of a payload: the forced one, or the bundled spec whose message it is."""
         if self.fixed is not None:
             return self.fixed
-        data = payload.data
-        enc = payload.encoding_hint or sniff_encoding(data, payload.source)
-        for sid in bundled_spec_ids():
-            spec = load_spec(sid)
-            if enc == "xml" and _xml_root_ns(data) == namespace_of(spec):
-                return spec
-            if enc == "json":
-                mt = _json_message_type(data)
-                if mt is not None and mt in spec.message_types:
-                    return spec
-        return None
+        if self._bundled is None:  # listed and loaded once per run, not once per payload
+            self._bundled = [load_spec(sid) for sid in bundled_spec_ids()]
+        enc = payload.encoding_hint or sniff_encoding(payload.data, payload.source)
+        return spec_for_payload(payload.data, enc, self._bundled)  # type: ignore[arg-type]
 
     def validator(self, spec: Spec) -> Validator:
         """The cached Validator of ``spec`` with its context documents loaded."""
@@ -163,7 +157,8 @@ def _load_document(path: str, data: bytes) -> dict[str, Any]:
             doc = yaml.safe_load(data.decode("utf-8"))
         elif suffix == ".xml" or sniff_encoding(data, path) == "xml":
             root = parse_xml(data).root
-            spec = _spec_of_ns(etree.QName(root).namespace)
+            spec = spec_for_namespace(etree.QName(root).namespace,
+                                      (load_spec(sid) for sid in bundled_spec_ids()))
             if spec is None:
                 raise UsageError(f"{path}: XML namespace of no bundled spec")
             doc, _ = xml_to_json(root, spec, spec.message_types[etree.QName(root).localname])
@@ -197,26 +192,3 @@ def _yaml_positions(result: Result, data: bytes) -> Result:
         findings.append(dataclasses.replace(
             f, location=dataclasses.replace(f.location, line=line, column=col)))
     return dataclasses.replace(result, findings=tuple(findings))
-
-
-def _spec_of_ns(ns: str | None) -> Spec | None:
-    for sid in bundled_spec_ids():
-        spec = load_spec(sid)
-        if namespace_of(spec) == ns:
-            return spec
-    return None
-
-
-# Cheap peeks, only to pick a spec; the chosen Validator then checks the payload properly.
-_XMLNS = re.compile(rb"""<(?:[\w-]+:)?[\w-]+[^>]*?\sxmlns(?::[\w-]+)?=["']([^"']+)["']""")
-_MESSAGE_TYPE = re.compile(rb'"messageType"\s*:\s*"([^"\\]+)"')
-
-
-def _xml_root_ns(data: bytes) -> str | None:
-    m = _XMLNS.search(data, 0, 4096)
-    return m.group(1).decode("utf-8", "replace") if m else None
-
-
-def _json_message_type(data: bytes) -> str | None:
-    m = _MESSAGE_TYPE.search(data)
-    return m.group(1).decode("utf-8", "replace") if m else None

@@ -1,18 +1,16 @@
-"""The compiled, immutable model of a standard (``Spec``) and its parts.
+"""The immutable model of a standard (``Spec``) and its parts: plain data, nothing compiled.
 
 A spec folder (``specs/<id>/``) is data only; :mod:`hegui.validator.loader` reads it, checks it
-against the meta-schema and builds these objects. Everything here is frozen: a ``Spec`` is
-compiled once and shared by every validation, generator and renderer.
+against the meta-schema, and :mod:`hegui.validator.spec_builder` builds these objects. What
+validation needs compiled (CEL programs, XSD, JSON Schema validators) lives apart, in a
+:class:`~hegui.validator.runtime.Runtime` built once from a Spec.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    from hegui.validator.cel_backend import Program
+from typing import Any, Literal
 
 Lang = Literal["zh", "en"]
 Severity = Literal["error", "warning", "info"]
@@ -211,8 +209,9 @@ class Rule:
     context: tuple[str, ...] = ()  # names of context documents the rule reads
     #: Generation hints (``generate:`` in rules.yaml): plain data read by the generators.
     generate: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    program: Program | None = field(default=None, compare=False, repr=False)
-    when_program: Program | None = field(default=None, compare=False, repr=False)
+    #: Line and column in rules.yaml of ``expr`` and ``when``, for errors found when compiling.
+    positions: Mapping[str, tuple[int | None, int | None]] = field(
+        default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -227,7 +226,7 @@ class ContextDoc:
 
 @dataclass(frozen=True)
 class Spec:
-    """A loaded, compiled standard. Build with :func:`hegui.validator.loader.load_spec`."""
+    """A loaded, checked standard. Build with :func:`hegui.validator.loader.load_spec`."""
 
     id: str
     version: str

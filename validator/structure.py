@@ -2,26 +2,24 @@
 
 Both engines' errors map onto one stable rule id ``<dotted path>@<facet>`` so that the same
 record gets the same ids in either encoding (docs/spec-format.md). Compiled validators are
-built once per spec and message type and reused.
+built once per spec and message type by its :class:`~hegui.validator.runtime.Runtime`.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import jsonschema_rs
 import orjson
 from lxml import etree
 
-from hegui.validator.errors import SpecError
-from hegui.validator.loader import load_spec
+from hegui.validator.runtime import Runtime, schema_files
 from hegui.validator.safe_json import is_index
 from hegui.validator.spec import Element, MessageType, Spec
+
+__all__ = ["StructuralError", "check_json", "check_xml", "is_valid", "path_of", "schema_files"]
 
 
 @dataclass(frozen=True)
@@ -38,50 +36,6 @@ class StructuralError:
     def rule_id(self) -> str:
         """Stable id ``<path>@<facet>``."""
         return f"{self.path}@{self.facet}"
-
-
-def schema_files(spec: Spec) -> tuple[Path, Path]:
-    """Committed XSD and JSON Schema of ``spec`` (generated from its dictionary)."""
-    folder = Path(spec.folder) / "schemas"
-    stem = f"{spec.id}-{spec.version}"
-    return folder / f"{stem}.xsd", folder / f"{stem}.schema.json"
-
-
-def _require(path: Path, spec: Spec) -> None:
-    if not path.is_file():
-        raise SpecError(str(path), f"generated schema of spec {spec.id} is missing; "
-                        f"run `hegui specs schemas --write {spec.id}`")
-
-
-@functools.cache
-def _xsd(folder: str, sha: str) -> etree.XMLSchema:
-    spec = _spec_at(folder)
-    xsd_path, _ = schema_files(spec)
-    _require(xsd_path, spec)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.XMLSchema(etree.parse(str(xsd_path), parser))
-
-
-@functools.cache
-def _json_validators(folder: str, sha: str) -> dict[str, Any]:
-    spec = _spec_at(folder)
-    _, json_path = schema_files(spec)
-    _require(json_path, spec)
-    schema = orjson.loads(json_path.read_bytes())
-    defs = schema.get("$defs", {})
-    out: dict[str, Any] = {}
-    for mt in spec.message_types:
-        # Validate against the message type's own definition: precise errors, no if/then noise.
-        key = f"message.{mt}"
-        target: dict[str, Any] = schema
-        if key in defs:
-            target = {"$schema": schema.get("$schema"), "$defs": defs, "$ref": f"#/$defs/{key}"}
-        out[mt] = jsonschema_rs.Draft202012Validator(target)
-    return out
-
-
-def _spec_at(folder: str) -> Spec:
-    return load_spec(folder)
 
 
 def path_of(spec: Spec, mt: MessageType, tokens: list[str | int]) -> tuple[str, Element | None]:
@@ -126,16 +80,17 @@ _JSON_FACETS = {
 }
 
 
-def is_valid(spec: Spec, mt: MessageType, doc: Any, root: etree._Element | None) -> bool:
+def is_valid(rt: Runtime, mt: MessageType, doc: Any, root: etree._Element | None) -> bool:
     """Whether the payload (XML ``root`` when given, else JSON ``doc``) passes its schema."""
     if root is not None:
-        return bool(_xsd(spec.folder, spec.content_sha256).validate(root))
-    return bool(_json_validators(spec.folder, spec.content_sha256)[mt.id].is_valid(doc))
+        return bool(rt.xsd.validate(root))
+    return bool(rt.json_validator(mt.id).is_valid(doc))
 
 
-def check_json(spec: Spec, mt: MessageType, doc: Any) -> Iterator[StructuralError]:
+def check_json(rt: Runtime, mt: MessageType, doc: Any) -> Iterator[StructuralError]:
     """Schema errors of a JSON payload of message type ``mt``."""
-    validator = _json_validators(spec.folder, spec.content_sha256)[mt.id]
+    spec = rt.spec
+    validator = rt.json_validator(mt.id)
     for err in validator.iter_errors(doc):
         if "then" in err.schema_path:
             continue  # an if/then of a `require` rule: the rule itself reports it, as for XML
@@ -178,9 +133,9 @@ _XSD_NAMES = {
 }
 
 
-def check_xml(spec: Spec, mt: MessageType, root: etree._Element) -> Iterator[StructuralError]:
+def check_xml(rt: Runtime, mt: MessageType, root: etree._Element) -> Iterator[StructuralError]:
     """Schema errors of a parsed XML payload of message type ``mt``."""
-    xsd = _xsd(spec.folder, spec.content_sha256)
+    spec, xsd = rt.spec, rt.xsd
     if xsd.validate(root):
         return
     tree = root.getroottree()

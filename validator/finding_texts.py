@@ -1,0 +1,55 @@
+"""Bilingual texts of the findings the pipeline itself writes (parse, schema, datatype)."""
+
+from __future__ import annotations
+
+from hegui.validator.spec import Element, Text
+
+_PARSE_TEXT = {
+    "parse": ("无法解析", "cannot be parsed"),
+    "encoding": ("字符编码错误", "bad character encoding"),
+    "nan": ("含有非 JSON 数值", "contains a non-JSON number"),
+    "limit": ("超出安全限制", "exceeds a safety limit"),
+    "dtd": ("含有不允许的 DTD/实体声明", "contains a forbidden DTD/entity declaration"),
+}
+
+#: Basis of each datatype facet's check.
+DATATYPE_BASIS = {
+    "check-digit": "GB 32100-2015 (USCC) / GB 11643-1999 (citizen ID number)",
+    "birth-date": "GB 11643-1999",
+    "region": "GB/T 2260",
+    "date": "GB/T 7408",
+    "uppercase": "hegui: RMB uppercase must equal the figure (inferred)",
+}
+
+_FACET_TEXT = {
+    "required": ("缺少必填数据元", "required element is missing"),
+    "unexpected": ("不允许出现的数据元", "element is not allowed here"),
+    "type": ("数据类型错误", "wrong type"),
+    "pattern": ("格式不符合规定", "does not match the required format"),
+    "maxLength": ("长度超过上限", "is too long"),
+    "minLength": ("长度不足", "is too short"),
+    "length": ("长度不符合规定", "has the wrong length"),
+    "enum": ("不在代码表中", "is not in the code list"),
+    "minimum": ("小于下限", "is below the minimum"),
+    "maximum": ("大于上限", "is above the maximum"),
+    "minItems": ("条目过少", "has too few items"),
+    "maxItems": ("条目过多", "has too many items"),
+    "root": ("根元素不是本规范的报文", "root element is not a message of this spec"),
+}
+
+
+def parse_text(facet: str, detail: str) -> Text:
+    """Why a payload could not be parsed (``facet`` as the parsers name it)."""
+    zh, en = _PARSE_TEXT.get(facet, _PARSE_TEXT["parse"])
+    return Text(f"载荷{zh}：{detail}", f"payload {en}: {detail}")
+
+
+def structural_text(path: str, facet: str, value: str | None, element: Element | None) -> Text:
+    """The message of a schema finding on ``path`` (the element's names where known)."""
+    zh_f, en_f = _FACET_TEXT.get(facet, (facet, facet))
+    shown = f"：“{value}”" if value is not None else ""
+    shown_en = f": '{value}'" if value is not None else ""
+    if element is None:
+        return Text(f"{path} {zh_f}{shown}", f"{path} {en_f}{shown_en}")
+    return Text(f"{element.label.zh}（{path}）{zh_f}{shown}",
+                f"{element.label.en} ({path}) {en_f}{shown_en}")

@@ -1,0 +1,122 @@
+"""The pipeline's parts: one work object, the stage protocol, and the loop that runs stages.
+
+Each stage is a small object with a ``name``, a ``skip_reason(work)`` (None: run it) and a
+``run(work)``; the loop records for every stage whether it ran or was skipped and why, so a
+result can say what was not checked (the model is the KoSIT validator's check actions). A
+stage that finds the payload cannot be evaluated further calls :meth:`Work.stop`; the stages
+after it are skipped. An exception escaping a stage stops the payload with a processing error
+that names the stage; it never escapes the pipeline, so one payload cannot break a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from lxml import etree
+
+from hegui.validator.codec import XmlTrace, xml_to_json
+from hegui.validator.identify import Encoding
+from hegui.validator.limits import DEFAULT_LIMITS, Limits
+from hegui.validator.record import Record
+from hegui.validator.result import Finding, Location
+from hegui.validator.result import Stage as FindingStage
+from hegui.validator.runtime import Runtime
+from hegui.validator.spec import MessageType, Severity, Text
+
+
+@dataclass(frozen=True)
+class Options:
+    """Options that change verdicts (recorded in every report's provenance)."""
+
+    message_type: str | None = None
+    encoding: Encoding | None = None
+    fail_on: Severity = "error"
+    limits: Limits = DEFAULT_LIMITS
+
+
+@dataclass(frozen=True)
+class StageRun:
+    """Whether one stage ran for a payload, or why it was skipped."""
+
+    stage: str
+    status: Literal["ran", "stopped", "skipped"]  # stopped: ran and ended the evaluation
+    reason: str | None = None
+
+
+@dataclass
+class Work:
+    """Everything the stages know about one payload, filled in as they run."""
+
+    runtime: Runtime
+    source: str
+    data: bytes
+    options: Options
+    contexts: Mapping[str, Any] = field(default_factory=dict)
+    encoding: Encoding | None = None
+    doc: dict[str, Any] | None = None  # the canonical (JSON) document
+    root: etree._Element | None = None  # the XML source, for XML payloads
+    mt: MessageType | None = None
+    findings: list[Finding] = field(default_factory=list)
+    invalid: frozenset[str] = frozenset()  # pointers the schema rejected
+    record: Record | None = None
+    evaluated: tuple[str, ...] = ()
+    failures: list[str] = field(default_factory=list)  # rules that could not be evaluated
+    stopped: str | None = None  # why evaluation could not go on
+    runs: list[StageRun] = field(default_factory=list)
+    _trace: XmlTrace | None = None
+
+    def add(self, rule_id: str, severity: Severity, message: Text, stage: FindingStage,
+            pointer: str, *, value: Any = None, basis: str | None = None,
+            related: tuple[Location, ...] = ()) -> None:
+        """Record a finding at a JSON Pointer of the canonical document."""
+        self.findings.append(Finding(rule_id, severity, message, stage, Location(pointer=pointer),
+                                     basis, None if value is None else str(value), related))
+
+    def stop(self, rule_id: str, text: Text, location: Location | None = None,
+             reason: str | None = None) -> None:
+        """The payload cannot be evaluated further: an error finding, and no more stages."""
+        self.findings.append(Finding(rule_id, "error", text, "parse", location or Location()))
+        self.stopped = reason or text.en
+
+    def xml_trace(self) -> XmlTrace | None:
+        """Where each pointer sits in the XML source (computed on first need only)."""
+        if self._trace is None and self.root is not None and self.mt is not None:
+            _, self._trace = xml_to_json(self.root, self.runtime.spec, self.mt, traced=True)
+        return self._trace
+
+
+class Stage(Protocol):
+    """One step of the pipeline over a :class:`Work`."""
+
+    name: str
+
+    def skip_reason(self, work: Work) -> str | None:
+        """Why this stage does not run for ``work``, or None to run it."""
+
+    def run(self, work: Work) -> None:
+        """Do the stage's job, recording findings (or :meth:`Work.stop`) on ``work``."""
+
+
+def run_stages(stages: Sequence[Stage], work: Work) -> None:
+    """Run ``stages`` in order over ``work``, recording what ran and what was skipped."""
+    for stage in stages:
+        reason = (f"not reached: {work.stopped}" if work.stopped is not None
+                  else stage.skip_reason(work))
+        if reason is not None:
+            work.runs.append(StageRun(stage.name, "skipped", reason))
+            continue
+        before = work.stopped
+        try:
+            stage.run(work)
+        except RecursionError:
+            work.stop("payload@limit", Text("嵌套过深", "nesting too deep"))
+        except Exception as exc:  # a bug or an unforeseen input: this payload's error only
+            detail = f"{type(exc).__name__}: {exc}"[:300]
+            work.stop("payload@internal", Text(
+                f"阶段 {stage.name} 内部错误，未完成检查：{detail}",
+                f"internal error in stage {stage.name}, evaluation did not finish: {detail}"))
+        stopped = work.stopped is not None and before is None
+        work.runs.append(StageRun(stage.name, "stopped" if stopped else "ran", work.stopped
+                                  if stopped else None))

@@ -1,0 +1,234 @@
+"""The stages of validating one payload, in order (see :mod:`hegui.validator.pipeline`).
+
+encoding -> parse -> identify -> decode (XML only) -> schema -> datatypes -> rules -> locate.
+A platform-profile mapping stage or an envelope stage is one more object in :data:`STAGES`.
+"""
+
+from __future__ import annotations
+
+from hegui.validator import structure
+from hegui.validator.codec import xml_to_json
+from hegui.validator.finding_texts import DATATYPE_BASIS, parse_text, structural_text
+from hegui.validator.identify import Unidentified, identify_json, identify_xml, sniff_encoding
+from hegui.validator.locations import locate_json, locate_xml, pointer_of
+from hegui.validator.pipeline import Stage, Work
+from hegui.validator.presence import missing_required
+from hegui.validator.record import build_record
+from hegui.validator.result import Location
+from hegui.validator.rules import run_rules
+from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
+from hegui.validator.safe_xml import XmlParseError, parse_xml
+from hegui.validator.spec import Text
+
+
+class EncodingStage:
+    """Tell JSON from XML (the ``--encoding`` option, the file name, the first byte)."""
+
+    name = "encoding"
+
+    def skip_reason(self, work: Work) -> str | None:
+        """Always runs."""
+        return None
+
+    def run(self, work: Work) -> None:
+        """Set ``work.encoding`` or stop."""
+        work.encoding = work.options.encoding or sniff_encoding(work.data, work.source)
+        if work.encoding is None:
+            work.stop("payload@parse", Text("无法识别的载荷：既不是 JSON 也不是 XML",
+                                            "not a JSON or XML payload"),
+                      Location(line=1, column=1))
+
+
+class ParseStage:
+    """Parse safely (limits, no DTDs); duplicate JSON keys are findings."""
+
+    name = "parse"
+
+    def skip_reason(self, work: Work) -> str | None:
+        """Always runs once the encoding is known."""
+        return None
+
+    def run(self, work: Work) -> None:
+        """Set ``work.doc`` (JSON) or ``work.root`` (XML), or stop."""
+        limits = work.options.limits
+        if work.encoding == "json":
+            try:
+                parsed = parse_json(work.data, limits)
+            except JsonParseError as exc:
+                work.stop(f"payload@{exc.facet}", parse_text(exc.facet, str(exc)),
+                          Location(pointer="", line=exc.line, column=exc.column), str(exc))
+                return
+            if not isinstance(parsed.value, dict):
+                work.stop("payload@type", Text("JSON 载荷必须是对象",
+                                               "a JSON payload must be an object"),
+                          Location(pointer="", line=1, column=1))
+                return
+            work.doc = parsed.value
+            for dup in parsed.duplicates:
+                work.add("payload@duplicate-key", "error", Text(
+                    f"对象 {dup.pointer or '/'} 中键“{dup.key}”重复",
+                    f"key '{dup.key}' occurs more than once in {dup.pointer or '/'}"),
+                    "parse", f"{dup.pointer}/{dup.key}")
+            return
+        try:
+            work.root = parse_xml(work.data, limits).root
+        except XmlParseError as exc:
+            work.stop(f"payload@{exc.facet}", parse_text(exc.facet, str(exc)),
+                      Location(xpath="/", line=exc.line, column=exc.column), str(exc))
+
+
+class IdentifyStage:
+    """Which message type of the spec the payload is, in the spec's namespace and version."""
+
+    name = "identify"
+
+    def skip_reason(self, work: Work) -> str | None:
+        """Always runs once the payload is parsed."""
+        return None
+
+    def run(self, work: Work) -> None:
+        """Set ``work.mt`` or stop."""
+        spec, forced = work.runtime.spec, work.options.message_type
+        if work.doc is not None:
+            found = identify_json(spec, work.doc, forced)
+        else:
+            assert work.root is not None
+            found = identify_xml(spec, work.root, forced)
+        if isinstance(found, Unidentified):
+            work.stop(found.rule_id, found.text, Location(
+                pointer=found.pointer, xpath=found.xpath, line=found.line, column=found.column))
+        else:
+            work.mt = found
+
+
+class DecodeStage:
+    """XML only: the canonical (JSON) document of the XML payload."""
+
+    name = "decode"
+
+    def skip_reason(self, work: Work) -> str | None:
+        """JSON payloads are canonical already."""
+        return "JSON payload: already canonical" if work.root is None else None
+
+    def run(self, work: Work) -> None:
+        """Set ``work.doc`` from ``work.root``."""
+        assert work.root is not None and work.mt is not None
+        work.doc, _ = xml_to_json(work.root, work.runtime.spec, work.mt, traced=False)
+
+
+class SchemaStage:
+    """The generated XSD or JSON Schema; presence is checked alike for both encodings."""
+
+    name = "schema"
+
+    def skip_reason(self, work: Work) -> str | None:
+        """Always runs once the message type is known."""
+        return None
+
+    def run(self, work: Work) -> None:
+        """Record schema findings; ``work.invalid`` gets the pointers they reject."""
+        rt, mt, doc, root = work.runtime, work.mt, work.doc, work.root
+        assert mt is not None and doc is not None
+        spec = rt.spec
+        errors: list[structure.StructuralError] = []
+        if not structure.is_valid(rt, mt, doc, root):
+            errors += (structure.check_xml(rt, mt, root) if root is not None
+                       else structure.check_json(rt, mt, doc))
+            # Presence, found the same way for both encodings (see presence); a schema-valid
+            # payload has every required element, so this runs only after schema errors.
+            errors += missing_required(spec, mt, doc)
+        trace = work.xml_trace() if errors and root is not None else None
+        if trace is not None:  # no XSD error means no unknown element either
+            for p in trace.unknown:
+                path = structure.path_of(spec, mt, pointer_tokens(p))[0]
+                errors.append(structure.StructuralError(path, "unexpected", p, "unknown element"))
+        seen: set[tuple[str, str]] = set()
+        invalid: set[str] = set()
+        for e in errors:
+            if (e.rule_id, e.pointer) in seen:
+                continue
+            seen.add((e.rule_id, e.pointer))
+            invalid.add(e.pointer)
+            _, element = structure.path_of(spec, mt, pointer_tokens(e.pointer))
+            work.add(e.rule_id, "error", structural_text(e.path, e.facet, e.value, element),
+                     "schema", e.pointer, value=e.value)
+        work.invalid = frozenset(invalid)
+
+
+class DatatypeStage:
+    """The typed record: check digits, real dates, region codes, RMB uppercase."""
+
+    name = "datatypes"
+
+    def skip_reason(self, work: Work) -> str | None:
+        """Always runs once the message type is known (on what the schema left valid)."""
+        return None
+
+    def run(self, work: Work) -> None:
+        """Set ``work.record``; datatype problems are findings."""
+        assert work.mt is not None and work.doc is not None
+        rec = build_record(work.runtime.spec, work.mt, work.doc, work.invalid)
+        work.record = rec
+        for p in rec.problems:
+            work.add(f"{p.path}@{p.facet}", "error", p.message, "datatype", p.pointer,
+                     value=p.value, basis=DATATYPE_BASIS.get(p.facet))
+
+
+class RuleStage:
+    """The spec's business rules (CEL) over the typed record and the context documents."""
+
+    name = "rules"
+
+    def skip_reason(self, work: Work) -> str | None:
+        """Runs whenever there is a record (rules read only valid values)."""
+        return None if work.record is not None else "no record"
+
+    def run(self, work: Work) -> None:
+        """Record rule findings; rules that could not be evaluated go to ``work.failures``."""
+        assert work.mt is not None and work.record is not None
+        rec = work.record
+        values = {**rec.values, **work.contexts} if work.contexts else rec.values
+        run = run_rules(work.runtime, work.mt.id, values, rec.show, rec.present)
+        structural = any(f.stage in ("schema", "datatype", "parse") for f in work.findings)
+        for hit in run.hits:
+            path = hit.paths[0] if hit.paths else ""
+            pointer = pointer_of(path, hit.item)
+            if hit.item is not None and "[]" not in path:
+                pointer += f"/{hit.item}"  # `each` rule on a list: point at the item
+            related = tuple(Location(pointer=pointer_of(p)) for p in hit.paths[1:])
+            work.add(hit.rule.id, hit.rule.severity, hit.message, "rule", pointer,
+                     value=rec.show(path), basis=hit.rule.basis.render("en"), related=related)
+        for rule, error in run.errors:
+            if structural:
+                continue  # broken data can break an expression; the schema findings say why
+            work.failures.append(f"rule {rule.id} could not be evaluated: {error}")
+            work.add(rule.id, "error", Text(f"规则 {rule.id} 无法求值：{error}",
+                                            f"rule {rule.id} could not be evaluated: {error}"),
+                     "rule", pointer_of(rule.fields[0]))
+        work.evaluated = run.evaluated
+
+
+class LocateStage:
+    """Line, column and (XML) XPath of every finding, from the source."""
+
+    name = "locate"
+
+    def skip_reason(self, work: Work) -> str | None:
+        """Nothing to locate without findings."""
+        return None if work.findings else "no findings"
+
+    def run(self, work: Work) -> None:
+        """Replace ``work.findings`` by their located versions."""
+        if work.encoding == "json":
+            work.findings[:] = locate_json(work.findings, work.data)
+            return
+        trace = work.xml_trace()
+        if trace is not None:
+            work.findings[:] = locate_xml(work.findings, trace, work.data)
+
+
+#: The stages of every payload, in order.
+STAGES: tuple[Stage, ...] = (
+    EncodingStage(), ParseStage(), IdentifyStage(), DecodeStage(), SchemaStage(),
+    DatatypeStage(), RuleStage(), LocateStage(),
+)
