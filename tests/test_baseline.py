@@ -42,6 +42,21 @@ def test_examples_give_the_recorded_findings() -> None:
     assert _diff(BASELINE["examples"], _recorder().examples()) == []
 
 
+def _streams(packs: dict[str, Any]) -> dict[str, Any]:
+    """Pack files grouped by stream (``spec:valid/<mt>``, ``spec:invalid/<rule id>``): how many
+    of each encoding, expectation and result. Which message type an invalid file drew is left
+    out: generation may draw other records, as long as each rule id is broken as before."""
+    out: dict[str, Any] = {}
+    for key, entry in packs.items():
+        if key.endswith(":skipped"):
+            out[key] = entry
+            continue
+        stream, name = key.rsplit("/", 1)
+        out.setdefault(stream, []).append(
+            [name.rsplit(".", 1)[1], entry["expected"], entry["verdict"], entry["rule_ids"]])
+    return {k: sorted(v) if not k.endswith(":skipped") else v for k, v in out.items()}
+
+
 @pytest.mark.slow
 def test_packs_are_drawn_and_judged_as_recorded() -> None:
-    assert _diff(BASELINE["packs"], _recorder().packs()) == []
+    assert _diff(_streams(BASELINE["packs"]), _streams(_recorder().packs())) == []
