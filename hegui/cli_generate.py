@@ -10,7 +10,7 @@ from hegui.generators.pack import MANIFEST, PackConfig, write_pack
 from hegui.generators.strategies import Encoding
 from hegui.validator.errors import UsageError
 from hegui.validator.loader import load_spec
-from hegui.validator.structure import schema_files
+from hegui.validator.runtime import missing_schemas
 
 _ENCODINGS: dict[str, tuple[Encoding, ...]] = {
     "json": ("json",), "xml": ("xml",), "both": ("json", "xml")}
@@ -45,10 +45,9 @@ def generate(spec_id: str, message_types: tuple[str, ...], count: int, seed: int
     ``hegui validate OUT/valid OUT/invalid --expect OUT/manifest.json``.
     """
     spec = load_spec(spec_id)
-    xsd, json_schema = schema_files(spec)
-    if not xsd.is_file() or not json_schema.is_file():
-        raise UsageError(f"spec {spec.id} has no generated schemas in {xsd.parent} "
-                         "(run `hegui specs schemas --write`)")
+    missing = missing_schemas(spec)
+    if missing is not None:
+        raise UsageError(missing)
     unknown = [m for m in message_types if m not in spec.message_types]
     if unknown:
         raise click.BadParameter(

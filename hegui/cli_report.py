@@ -14,8 +14,9 @@ from pathlib import Path
 
 import click
 
+from hegui.cli_validate import parse_outputs
 from hegui.reports.registry import FORMATS
-from hegui.validator.errors import EXIT_ERROR, HeguiError, UsageError
+from hegui.validator.errors import EXIT_ERROR, HeguiError
 from hegui.validator.result import Batch
 from hegui.validator.spec import Lang, Spec
 
@@ -91,20 +92,6 @@ def _sources(batch: Batch) -> dict[str, bytes]:
     return out
 
 
-def _outputs(fmt: str, outputs: tuple[str, ...]) -> list[tuple[str, str]]:
-    from hegui.reports import STDOUT, parse_output
-
-    pairs = []
-    for value in outputs:
-        try:
-            pairs.append(parse_output(value))
-        except UsageError as exc:
-            raise click.BadParameter(str(exc), param_hint="--output") from None
-    if not any(path == STDOUT for _, path in pairs):
-        pairs.insert(0, (fmt, STDOUT))  # stdout gets --format unless an --output took it
-    return pairs
-
-
 def _warn_changed(batch: Batch, specs: Mapping[str, Spec]) -> None:
     for r in batch.results:
         if r.spec is not None and r.spec.id in specs \
@@ -131,7 +118,7 @@ def report(result: str, fmt: str, outputs: tuple[str, ...], lang: Lang | None,
     """Render a saved JSON result (RESULT.json, or - for stdin) in another format."""
     from hegui.reports import load_result, write_outputs
 
-    pairs = _outputs(fmt, outputs)
+    pairs = parse_outputs(fmt, outputs)
     try:
         loaded = load_result(_read_result(result))
     except HeguiError as exc:

@@ -6,26 +6,19 @@ from pathlib import Path
 
 import click
 
-from hegui.reports import FORMATS, write_outputs
+from hegui.reports import FORMATS, output_pairs, write_outputs
 from hegui.validator.engine import Options
-from hegui.validator.errors import EXIT_ERROR
+from hegui.validator.errors import EXIT_ERROR, UsageError
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Lang, Severity
 
 
 def parse_outputs(fmt: str, outputs: tuple[str, ...]) -> list[tuple[str, str]]:
     """``--format`` (stdout) plus every ``--output FORMAT=PATH`` as (format, path) pairs."""
-    pairs: list[tuple[str, str]] = []
-    for spec in outputs:
-        name, sep, path = spec.partition("=")
-        if not sep or not path or name not in FORMATS:
-            raise click.BadParameter(
-                f"{spec!r}: expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}",
-                param_hint="--output")
-        pairs.append((name, path))
-    if not any(path == "-" for _, path in pairs):
-        pairs.insert(0, (fmt, "-"))  # stdout gets --format unless an --output took it
-    return pairs
+    try:
+        return output_pairs(fmt, outputs)
+    except UsageError as exc:
+        raise click.BadParameter(str(exc), param_hint="--output") from None
 
 
 def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str, str]:

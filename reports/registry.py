@@ -74,6 +74,15 @@ def parse_output(value: str) -> tuple[str, str]:
     return fmt, path if sep else STDOUT
 
 
+def output_pairs(fmt: str, outputs: Sequence[str]) -> list[tuple[str, str]]:
+    """``--format`` (standard output) plus every ``--output FMT=PATH`` as ``(fmt, path)``
+    pairs; standard output gets ``fmt`` unless an ``--output`` took it."""
+    pairs = [parse_output(value) for value in outputs]
+    if not any(path == STDOUT for _, path in pairs):
+        pairs.insert(0, (fmt, STDOUT))
+    return pairs
+
+
 def write_outputs(batch: Batch, specs: Mapping[str, Spec], outputs: Sequence[tuple[str, str]],
                   lang: Lang, sources: Mapping[str, bytes] | None = None, *,
                   stdout: TextIO | None = None) -> None:
