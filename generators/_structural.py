@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from stdnum.cn import ric
@@ -23,6 +23,8 @@ from hegui.generators._values import (
     patterns,
     region_codes,
 )
+from hegui.validator import cel_ast
+from hegui.validator.cel_backend import parse
 from hegui.validator.datatypes import rmb_uppercase
 from hegui.validator.spec import Element, MessageType, Spec
 
@@ -112,27 +114,28 @@ def structural_ids(spec: Spec, mt: MessageType) -> tuple[str, ...]:
             out.extend(_group_ids(spec, s.group, s.name, s.overrides, s.exclude))
             if spec.groups[s.group].element(EXTRA) is None:
                 out.append(f"{s.name}.{EXTRA}@unexpected")
-    reads = " ".join(x for r in spec.rules_for(mt.id) for x in (r.expr, r.when) if x)
+    reads = [parse(x) for r in spec.rules_for(mt.id) for x in (r.expr, r.when) if x]
     return tuple(i for i in dict.fromkeys(out) if not _seen_missing(i, reads))
 
 
 _KEEP_FACETS = ("required", "unexpected", "minItems", "maxItems")
 
 
-def _seen_missing(rule_id: str, reads: str) -> bool:
+def _seen_missing(rule_id: str, reads: Sequence[cel_ast.Expr]) -> bool:
     """Whether breaking ``rule_id`` makes a rule of the message type see a value as missing.
 
     The engine leaves an invalid value out of the list item (or list) that holds it, so a
     rule that fires on its absence — ``!has(p.form)`` — or reads a list of scalars by name —
     ``id in s.materialIds`` — fires too: such ids cannot be broken alone and are not listed.
+    ``reads`` are the trees of the message type's rule expressions.
     """
     path, facet = rule_id.rsplit("@", 1)
     if "[]" not in path or facet in _KEEP_FACETS:
         return False
     leaf = path.rsplit(".", 1)[-1].removesuffix("[]")
     if path.endswith("[]"):  # an item of a list of scalars: the list itself changes
-        return re.search(rf"\b{re.escape(leaf)}\b", reads) is not None
-    return re.search(rf"!\s*has\(\w+\.{re.escape(leaf)}\)", reads) is not None
+        return any(leaf in cel_ast.names_read(t) for t in reads)
+    return any(leaf in cel_ast.absence_tests(t) for t in reads)
 
 
 def non_matching(e: Element) -> str | None:

@@ -12,7 +12,6 @@ Structural rule ids are broken in :mod:`._structural`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +19,8 @@ from hegui.generators._records import Doc, Draft
 from hegui.generators._structural import item_group, item_strategy
 from hegui.generators._values import format_datetime, format_decimal, matches_all
 from hegui.generators.schema_conditions import parse_when
+from hegui.validator import cel_ast
+from hegui.validator.cel_backend import parse
 from hegui.validator.spec import Element, Rule
 
 DELETE = object()  # a candidate value meaning "remove this element"
@@ -57,17 +58,23 @@ def _room(d: Draft, path: str, n: int) -> bool:
     return high is None or int(high) >= n
 
 
-def _literals(source: str) -> tuple[list[int], list[int]]:
-    """Integer literals and duration hours (``"720h"``) in a CEL expression."""
-    hours = [int(h) for h in re.findall(r'"(\d+)h"', source)]
-    code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', source)
-    ints = [int(n) for n in re.findall(r"(?<![\w.])\d+(?![\w.])", code)]
+def _literals(*sources: str | None) -> tuple[list[int], list[int]]:
+    """Integer literals and whole duration hours (``duration("720h")``) of CEL expressions,
+    read from their trees."""
+    ints: list[int] = []
+    hours: list[int] = []
+    hour = dt.timedelta(hours=1)
+    for source in sources:
+        if source:
+            tree = parse(source)
+            ints.extend(cel_ast.int_literals(tree))
+            hours.extend(d // hour for d in cel_ast.duration_literals(tree) if not d % hour)
     return ints, hours
 
 
 def _scalar_candidates(d: Draft, path: str, e: Element, rule: Rule) -> Iterator[Any]:
     value = d.get(path)
-    ints, hours = _literals(" ".join(x for x in (rule.expr, rule.when) if x))
+    ints, hours = _literals(rule.expr, rule.when)
     t = e.datatype
     kin = ("date", "datetime") if t in ("date", "datetime") else (t,)
     others = [p for p in rule.fields if p != path and d.element(p) is not None
@@ -155,7 +162,7 @@ def _list_candidates(d: Draft, path: str, items: list[Any], rule: Rule
             yield from ([(f"{path}.{i}.{e.name}", DELETE)] for i in range(len(items))
                         if isinstance(items[i], dict) and e.name in items[i])
         if e.datatype == "integer" and isinstance(items[0].get(e.name), int):
-            ints, _ = _literals(rule.expr or "")
+            ints, _ = _literals(rule.expr)
             for n in ints:
                 yield [(f"{path}.0.{e.name}", n + 1)]
 

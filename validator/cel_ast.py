@@ -277,11 +277,12 @@ def absence_tests(tree: Expr) -> frozenset[str]:
 
 
 def names_read(tree: Expr) -> frozenset[str]:
-    """Names ``tree`` reads data by: the parts of declared variables' dotted names and every
-    selected field (``s.materialIds`` reads ``materialIds``)."""
+    """Names ``tree`` reads data by: the parts of every identifier (declared dotted names,
+    comprehension variables, or the names of a tree that was only parsed) and every selected
+    field (``s.materialIds`` reads ``materialIds``); not the accumulators macros add."""
     out: set[str] = set()
     for n in walk(tree):
-        if isinstance(n, Ident) and n.declared:
+        if isinstance(n, Ident) and not n.name.startswith("@"):
             out.update(n.name.split("."))
         elif isinstance(n, Select):
             out.add(n.field)

@@ -31,6 +31,7 @@ from hegui.generators.schema_parts import (
     portable_pattern,
 )
 from hegui.generators.xsd import XS, target_namespace, xsd_text
+from hegui.validator.cel_ast import SimpleTest
 from hegui.validator.loader import bundled_spec_ids, load_spec
 
 FIXTURE = str(Path(__file__).parent / "schema_fixture")
@@ -180,6 +181,9 @@ def test_parse_when() -> None:
     assert [(x.path, x.op, x.values) for x in t] == [
         ("a.b", "==", ("1",)), ("c", "in", ("x", "y")), ("d", "!=", (True,)), ("e", "==", (5,)),
         ("f", "==", (True,)), ("g.h", "==", (False,))]
-    for bad in ('a == "1" || b == "2"', "size(a) > 0", 'a == "x\\"y"', "a > 1", "a in [b]",
-                "!!a", "a == b"):
+    # Read from the parsed tree: escapes are literals' content, `!!a` is `a`.
+    assert parse_when('a == "x\\"y" && !!b') == (
+        SimpleTest("a", "==", ('x"y',)), SimpleTest("b", "==", (True,)))
+    for bad in ('a == "1" || b == "2"', "size(a) > 0", "a > 1", "a in [b]", "!(!a && b)",
+                "a == b", "a ==", "a == 1.5"):
         assert parse_when(bad) is None, bad

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -188,6 +189,20 @@ def test_absence_tests_and_names_read() -> None:
     t = tree("items.all(p, !has(p.form) || has(p.kind)) && checklist.materialIds.size() > 0"
              " && guarantee.amount > 0")
     assert cel_ast.absence_tests(t) == {"form"}
-    # Declared names and selected fields; not the comprehension variable, not functions.
-    assert cel_ast.names_read(t) == {"items", "form", "kind", "checklist", "materialIds",
+    # Identifiers (the comprehension variable too) and selected fields; not functions.
+    assert cel_ast.names_read(t) == {"items", "p", "form", "kind", "checklist", "materialIds",
                                      "guarantee", "amount"}
+    assert cel_ast.names_read(parse("a.b.c > size(d) && 'e' == x")) == {"a", "b", "c", "d", "x"}
+
+
+def test_json_schema_states_simple_tests_on_fields_of_matching_type(egspec: Spec) -> None:
+    from hegui.generators.schema_conditions import requirement
+
+    rule = egspec.rule("EG-015")
+    assert rule is not None and rule.kind == "require"
+    mt = egspec.message_types[rule.applies_to[0]]
+    assert requirement(rule, mt) is not None
+    for when in ("guarantee.amount == 100",  # money: CEL sees fen, JSON a decimal string
+                 'result.code == "2" || result.code == "3"', 'size(result.code) == 1',
+                 "result.code == 2"):  # an integer literal for a string field
+        assert requirement(dataclasses.replace(rule, when=when), mt) is None, when
