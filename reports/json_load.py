@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from hegui.reports.errors import ResultFileError
 from hegui.reports.json_result import FORMAT_NAME, FORMAT_VERSION
+from hegui.validator.pipeline import StageRun
 from hegui.validator.result import Batch, Finding, Location, Result, SpecRef
 from hegui.validator.spec import Lang, Text
 
@@ -67,7 +68,9 @@ def _result(d: dict[str, Any]) -> Result:
         message_type=d.get("message_type"), encoding=d.get("encoding"),
         input_sha256=d["input_sha256"],
         findings=tuple(_finding(f) for f in d["findings"]),
-        rules_evaluated=tuple(d.get("rules_evaluated", [])), error=d.get("error"))
+        rules_evaluated=tuple(d.get("rules_evaluated", [])), error=d.get("error"),
+        stages=tuple(StageRun(x["stage"], x["status"], x.get("reason"))
+                     for x in d.get("stages", [])))
 
 
 def load_result(text: str | bytes) -> LoadedResult:

@@ -17,7 +17,7 @@ from hegui.validator.result import Batch, Finding, Result
 from hegui.validator.spec import Lang, Spec
 
 FORMAT_NAME = "hegui-result"
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 
 
 def finding_dict(f: Finding, lang: Lang) -> dict[str, Any]:
@@ -40,6 +40,7 @@ def result_dict(r: Result, lang: Lang) -> dict[str, Any]:
         "error": r.error,
         "rules_evaluated": list(r.rules_evaluated),
         "findings": [finding_dict(f, lang) for f in r.findings],
+        "stages": [{"stage": s.stage, "status": s.status, "reason": s.reason} for s in r.stages],
     }
 
 

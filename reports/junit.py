@@ -16,8 +16,9 @@ from collections.abc import Mapping
 
 from hegui.reports.catalogue import RuleInfo, rule_catalogue
 from hegui.reports.provenance import option_items
-from hegui.validator.result import SEVERITY_ORDER, Batch, Finding, Result
+from hegui.validator.result import Batch, Finding, Result
 from hegui.validator.spec import Lang, Spec
+from hegui.validator.verdicts import SEVERITY_ORDER, fails
 
 _NOT_XML = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -52,7 +53,7 @@ def _case_ids(r: Result) -> list[str]:
     return list(ids)
 
 
-def _suite(r: Result, lang: Lang, limit: int, catalogue: Mapping[str, RuleInfo],
+def _suite(r: Result, lang: Lang, fail_on: str, catalogue: Mapping[str, RuleInfo],
            props: dict[str, str]) -> ET.Element:
     suite = ET.Element("testsuite", name=_x(r.source))
     properties = ET.SubElement(suite, "properties")
@@ -79,7 +80,7 @@ def _suite(r: Result, lang: Lang, limit: int, catalogue: Mapping[str, RuleInfo],
             case = ET.SubElement(suite, "testcase", name=_x(rule_id), classname=classname,
                                  time="0")
             found = by_rule.get(rule_id, [])
-            failing = [f for f in found if SEVERITY_ORDER[f.severity] <= limit]
+            failing = [f for f in found if fails(f.severity, fail_on)]
             texts = [_finding_text(f, lang, catalogue.get(rule_id)) for f in found]
             if failing:
                 failures += 1
@@ -100,7 +101,8 @@ def render_junit(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
                  sources: Mapping[str, bytes] | None = None) -> str:
     """Render ``batch`` as JUnit XML (``sources`` is not used by this format)."""
     fail_on = str(batch.options.get("fail_on") or "error")
-    limit = SEVERITY_ORDER.get(fail_on, SEVERITY_ORDER["error"])
+    if fail_on not in SEVERITY_ORDER:
+        fail_on = "error"
     catalogue = rule_catalogue(batch, specs)
     props = {"tool": f"hegui {batch.tool_version}", "started_at": batch.started_at}
     props.update({f"option.{k}": v for k, v in option_items(batch.options)})
@@ -109,7 +111,7 @@ def render_junit(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
     root = ET.Element("testsuites", name="hegui")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for r in batch.results:
-        suite = _suite(r, lang, limit, catalogue, props)
+        suite = _suite(r, lang, fail_on, catalogue, props)
         root.append(suite)
         for k in totals:
             totals[k] += int(suite.get(k, "0"))

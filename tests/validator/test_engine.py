@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -188,3 +189,42 @@ def test_optional_element_required_by_a_rule_gives_only_the_rule(minispec: Spec)
     assert [f.rule_id for f in j.findings] == ["MS-005"], j.findings
     assert [f.rule_id for f in x.findings] == ["MS-005"], x.findings
     assert j.findings[0].location.pointer == "/order/dueDate"
+
+
+def test_every_stage_says_whether_it_ran(egspec: Spec) -> None:
+    """The result lists each stage: ran, stopped the evaluation, or skipped and why."""
+    folder = Path(egspec.folder) / "examples" / "valid"
+    good = next(p for p in sorted(folder.rglob("*.json")))
+    runs = Validator(egspec).validate(good.read_bytes(), str(good)).stages
+    assert [(s.stage, s.status) for s in runs] == [
+        ("encoding", "ran"), ("parse", "ran"), ("identify", "ran"), ("decode", "skipped"),
+        ("schema", "ran"), ("datatypes", "ran"), ("rules", "ran"), ("locate", "skipped")]
+    assert runs[3].reason == "JSON payload: already canonical"
+    bad = Validator(egspec).validate(b'{"messageType": "apply", ', "cut.json")
+    statuses = {s.stage: (s.status, s.reason) for s in bad.stages}
+    assert statuses["parse"][0] == "stopped" and bad.verdict == "error"
+    assert statuses["rules"] == ("skipped", f"not reached: {bad.error}")
+
+
+def test_a_failing_stage_is_that_payload_s_error_only(egspec: Spec) -> None:
+    """An exception escaping a stage becomes an error result naming the stage, not a crash."""
+    from hegui.validator.pipeline import Work
+    from hegui.validator.stages import STAGES
+
+    class Broken:
+        name = "broken"
+
+        def skip_reason(self, work: Work) -> str | None:
+            return None
+
+        def run(self, work: Work) -> None:
+            raise ValueError("boom")
+
+    folder = Path(egspec.folder) / "examples" / "valid"
+    good = next(p for p in sorted(folder.rglob("*.json")))
+    v = Validator(egspec, stages=(*STAGES[:5], Broken(), *STAGES[5:]))
+    result = v.validate(good.read_bytes(), str(good))
+    assert result.verdict == "error"
+    assert [f.rule_id for f in result.findings] == ["payload@internal"]
+    assert "broken" in result.findings[0].message.en and "ValueError: boom" in (result.error or "")
+    assert Validator(egspec).validate(good.read_bytes(), str(good)).verdict == "conformant"
