@@ -123,20 +123,18 @@ def decode(serialized: bytes, declared: Container[str] | None = None) -> Expr:
                 if not any(k == 3 for k, _ in ref):  # overload ids: a function, not a name
                     refs[_int64(_num(e, 1))] = _text(ref, 1)
         expr = _one(body, 4)
-        checked = True
     elif kind == "cel.expr.ParsedExpr":  # expr = 2
-        refs, expr, checked = {}, _one(body, 2), False
+        refs, expr = {}, _one(body, 2)
     else:
         raise DecodeError(f"not a CEL expression: {type_url!r}")
     if expr is None:
         raise DecodeError("no expression")
-    return _Decoder(refs, checked, declared).expr(expr, frozenset())
+    return _Decoder(refs, declared).expr(expr, frozenset())
 
 
 class _Decoder:
-    def __init__(self, refs: dict[int, str], checked: bool, declared: Container[str] | None):
+    def __init__(self, refs: dict[int, str], declared: Container[str] | None):
         self.refs = refs
-        self.checked = checked
         self.declared = declared
 
     def _name(self, node_id: int, scope: frozenset[str]) -> str | None:
