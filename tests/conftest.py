@@ -28,24 +28,33 @@ settings.load_profile(os.environ.get("HEGUI_HYPOTHESIS_PROFILE", "fast"))
 
 TESTS = Path(__file__).parent
 
-#: Test folders and files of the slow tier (property, fuzz, pack generation, browser), relative
-#: to tests/. Single slow tests elsewhere carry ``@pytest.mark.slow`` themselves.
+#: The slow tier (property, fuzz, Hypothesis searches, pack generation, subprocesses, browser):
+#: folders, files and ``file::test`` names relative to tests/ (every parametrization of a test).
+#: Tests elsewhere may carry ``@pytest.mark.slow`` themselves.
 SLOW = (
     "property",
     "generators/test_pack.py",
     "generators/test_strategies.py",
     "generators/test_schema_lexical.py",
+    "generators/test_schemas.py::test_built_payloads_pass_everywhere",
+    "generators/test_schemas.py::test_mutated_payloads_fail_everywhere",
+    "cli/test_validate_cli.py::test_subprocess_exit_codes_and_contract",
+    "cli/test_validate_cli.py::test_broken_spec_folder_is_a_clear_error",
+    "cli/test_validate_cli.py::test_expect_skips_the_manifest_inside_the_pack",
     "reports/test_browser.py",
 )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test under a ``SLOW`` folder or file as ``slow``."""
-    slow = [TESTS / s for s in SLOW]
+    """Mark every test under a ``SLOW`` folder or file, or named there, as ``slow``."""
+    places = [(TESTS / s.partition("::")[0], s.partition("::")[2]) for s in SLOW]
     for item in items:
         path = Path(str(item.path))
-        if any(path == s or s in path.parents for s in slow):
-            item.add_marker(pytest.mark.slow)
+        name = item.name.partition("[")[0]
+        for place, test in places:
+            if (path == place and test in ("", name)) or (not test and place in path.parents):
+                item.add_marker(pytest.mark.slow)
+                break
 
 
 @pytest.fixture(scope="session")

@@ -178,3 +178,23 @@ def _as_xml(spec_folder: str, doc: dict[str, Any]) -> bytes:
     from hegui.validator.loader import load_spec
 
     return json_to_xml(doc, load_spec(spec_folder))
+
+
+# -- list sizes at their edges (checked after a schema error elsewhere) ------------------------
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_list_of_exactly_min_or_max_items_is_fine(minispec: Any, judge: Any,
+                                                  order: dict[str, Any], n: int) -> None:
+    order["order"]["kind"] = "9"  # a schema error, so the presence pass runs too
+    order["lines"] = [{"sku": f"S{i}", "qty": 1} for i in range(n)]
+    for name, data in (("p.json", dump(order)), ("p.xml", _as_xml(minispec.folder, order))):
+        r = judge(minispec.folder, name, data)
+        assert [f.rule_id for f in r.findings] == ["order.kind@enum"], name
+
+
+@pytest.mark.parametrize(("n", "rule_id"), [(0, "lines@minItems"), (11, "lines@maxItems")])
+def test_list_one_past_its_size_is_a_finding(minispec: Any, judge: Any, order: dict[str, Any],
+                                             n: int, rule_id: str) -> None:
+    order["lines"] = [{"sku": f"S{i}", "qty": 1} for i in range(n)]
+    r = judge(minispec.folder, "p.json", dump(order))
+    assert [f.rule_id for f in r.findings] == [rule_id]
