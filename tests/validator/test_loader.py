@@ -98,3 +98,37 @@ def test_bundled_specs_load(spec_id: str) -> None:
     for rule in spec.rules:
         assert rule.basis.text, f"{rule.id} cites a basis"
         assert rule.message.zh and rule.message.en
+
+
+def test_every_problem_of_a_spec_is_reported_at_once(tmp_path: Path) -> None:
+    """Reference errors in two files: one SpecError lists them all, each at its line (CEL is
+    compiled only on a model without errors, so the misspelled field waits for the next run)."""
+    folder = broken(tmp_path, "rules.yaml", "expr: order.fee ==", "expr: order.fe ==")
+    for file, old, new in (("dictionary.yaml", "codelist: kind,", "codelist: kindz,"),
+                           ("rules.yaml", "appliesTo: [order]", "appliesTo: [ordr]")):
+        text = (folder / file).read_text(encoding="utf-8")
+        assert old in text, f"fixture drifted: {old!r} not in {file}"
+        (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        compile_folder(folder)
+    problems = info.value.problems
+    texts = [str(p) for p in problems]
+    assert any("unknown code list 'kindz'" in t for t in texts), texts
+    assert any("unknown message type 'ordr'" in t for t in texts), texts
+    assert all(p.line is not None for p in problems), texts
+    assert len(problems) >= 2
+    assert str(info.value).count("\n") == len(problems) - 1
+
+
+def test_every_cel_error_is_reported_at_once(tmp_path: Path) -> None:
+    folder = broken(tmp_path, "rules.yaml", "expr: order.fee ==", "expr: order.fe ==")
+    text = (folder / "rules.yaml").read_text(encoding="utf-8")
+    old = "expr: order.dueDate >= order.placedAt"
+    assert old in text
+    (folder / "rules.yaml").write_text(text.replace(old, "expr: order.dueDat >= order.placedAt"),
+                                       encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        compile_folder(folder)
+    problems = info.value.problems
+    assert [(p.file, p.line) for p in problems] == [("rules.yaml", 9), ("rules.yaml", 17)]
+    assert "order.fe" in problems[0].problem and "order.dueDat" in problems[1].problem
