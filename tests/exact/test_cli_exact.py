@@ -107,7 +107,7 @@ def test_fail_on_warning_changes_exit_code(minispec: Any, tmp_path: Path,
 
 
 @pytest.mark.parametrize("args", [
-    ["--output", "json"], ["--output", "=x"], ["--output", "pdf=x"], ["--output", "json="],
+    ["--output", "=x"], ["--output", "pdf=x"], ["--output", "json="],
     ["--context", "x"], ["--context", "=f"], ["--context", "n="],
 ])
 def test_malformed_options_exit_2(minispec: Any, pack: Path, args: list[str]) -> None:
