@@ -49,8 +49,8 @@ def verdict_line(r: Result, lang: Lang) -> str:
     parts = [f"{n} {label('sev_' + sev, lang)}" for sev, n in counts.items() if n]
     detail = f" ({', '.join(parts)})" if parts else ""
     reason = f" — {r.error}" if r.verdict == "error" and r.error else ""
-    return one_line(f"{r.source}: {verdict_label(r.verdict, lang)}{detail}{reason} "
-                    f"sha256={r.input_sha256}")
+    sha = f" sha256={r.input_sha256}" if r.input_sha256 else ""  # none when nothing was read
+    return one_line(f"{r.source}: {verdict_label(r.verdict, lang)}{detail}{reason}{sha}")
 
 
 def render_text(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,

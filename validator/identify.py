@@ -11,7 +11,7 @@ cheap peeks at the bytes; the pipeline's identify stage then checks the parsed p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -38,6 +38,15 @@ def sniff_encoding(data: bytes, name: str = "") -> Encoding | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "xml"  # UTF-16 with BOM: only XML may declare it
     return None
+
+
+#: What an empty (or whitespace-only) input is told.
+EMPTY = Text("空文件：没有可检查的内容", "empty file: nothing to validate")
+
+
+def is_blank(data: bytes) -> bool:
+    """Whether ``data`` holds nothing but a byte-order mark and white space."""
+    return not data.lstrip(b"\xef\xbb\xbf").strip(b" \t\r\n")
 
 
 # Cheap peeks, only to pick a spec; the chosen spec's pipeline then checks the payload properly.
@@ -77,6 +86,37 @@ def spec_for_payload(data: bytes, encoding: Encoding | None, specs: Iterable[Spe
     return None
 
 
+def _listing(specs: Iterable[Spec], zh: bool) -> str:
+    sep = "；" if zh else "; "
+    return sep.join(f"{s.id}: {', '.join(s.message_types)}" for s in specs)
+
+
+def why_no_spec(data: bytes, encoding: Encoding | None, specs: Sequence[Spec]) -> Text:
+    """Why no spec was found for a payload: the value it gave and what would be accepted."""
+    hint_zh, hint_en = "（可用 --spec 指定）", " (use --spec)"
+    if is_blank(data):
+        return EMPTY
+    if encoding == "json":
+        name = peek_json_message_type(data)
+        if name is None:
+            return Text(f"JSON 载荷没有 messageType 成员，无法确定所属规范{hint_zh}",
+                        f"the JSON payload has no messageType member, so its spec is unknown"
+                        f"{hint_en}")
+        return Text(
+            f"没有规范含报文类型“{name}”（可用：{_listing(specs, True)}）{hint_zh}",
+            f"no bundled spec has message type '{name}' (valid: {_listing(specs, False)})"
+            f"{hint_en}")
+    if encoding == "xml":
+        ns = peek_xml_namespace(data)
+        known = ", ".join(namespace_of(s) for s in specs)
+        if ns is None:
+            return Text(f"XML 根元素没有命名空间（可用：{known}）{hint_zh}",
+                        f"the XML root element has no namespace (bundled: {known}){hint_en}")
+        return Text(f"没有规范使用命名空间 {ns}（可用：{known}）{hint_zh}",
+                    f"no bundled spec has XML namespace {ns} (bundled: {known}){hint_en}")
+    return Text("无法识别的载荷：既不是 JSON 也不是 XML", "not a JSON or XML payload")
+
+
 @dataclass(frozen=True)
 class Unidentified:
     """Why a parsed payload is not a message of the spec: a finding for it and where."""
@@ -114,8 +154,8 @@ def identify_xml(spec: Spec, root: etree._Element, forced: str | None
         return Unidentified("messageType@enum", _UNKNOWN, xpath="/", line=1, column=1)
     if qname.namespace != namespace_of(spec):
         return Unidentified("payload@root", Text(
-            f"根元素命名空间 {qname.namespace} 不是 {namespace_of(spec)}",
-            f"root namespace {qname.namespace} is not {namespace_of(spec)}"),
+            f"根元素命名空间 {qname.namespace or '（无）'} 不是 {namespace_of(spec)}",
+            f"root namespace {qname.namespace or '(none)'} is not {namespace_of(spec)}"),
             xpath="/", line=root.sourceline)
     return mt
 

@@ -6,12 +6,14 @@ it appears in the results with verdict ``error``.
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from hegui.validator.limits import DEFAULT_LIMITS, Limits
+from hegui.validator.spec import Text
 
 #: Extensions picked up when walking folders.
 PAYLOAD_EXTENSIONS = (".json", ".xml", ".jsonl", ".ndjson")
@@ -23,7 +25,7 @@ class Payload:
 
     source: str
     data: bytes
-    read_error: str | None = None
+    read_error: Text | None = None  # why no bytes could be read
     encoding_hint: str | None = None  # "json" for JSON Lines entries
 
 
@@ -43,20 +45,23 @@ def expand(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS,
                            if f.is_file() and f.suffix.lower() in PAYLOAD_EXTENSIONS
                            and f.resolve() not in skip)
             if not files:
-                yield Payload(arg, b"", read_error="folder holds no .json/.xml/.jsonl files")
+                yield Payload(arg, b"", read_error=Text("文件夹中没有 .json/.xml/.jsonl 文件",
+                                                        "folder holds no .json/.xml/.jsonl files"))
             for f in files:
                 yield from _from_file(f, limits)
         elif p.exists():
             yield from _from_file(p, limits)
         else:
-            yield Payload(arg, b"", read_error="no such file or folder")
+            yield Payload(arg, b"", read_error=Text("没有这个文件或文件夹",
+                                                          "no such file or folder"))
 
 
 def _from_file(path: Path, limits: Limits) -> Iterator[Payload]:
     try:
         size = path.stat().st_size
         if size > limits.max_bytes and path.suffix.lower() not in (".jsonl", ".ndjson"):
-            yield Payload(str(path), b"", read_error=(
+            yield Payload(str(path), b"", read_error=Text(
+                f"文件有 {size} 字节，超过上限 {limits.max_bytes}",
                 f"file is {size} bytes, over the limit of {limits.max_bytes}"))
             return
         if path.suffix.lower() in (".jsonl", ".ndjson"):
@@ -65,7 +70,7 @@ def _from_file(path: Path, limits: Limits) -> Iterator[Payload]:
             return
         data = path.read_bytes()
     except OSError as exc:
-        yield Payload(str(path), b"", read_error=exc.strerror or str(exc))
+        yield Payload(str(path), b"", read_error=os_error_text(exc))
         return
     yield Payload(str(path), data)
 
@@ -77,9 +82,26 @@ def _jsonl(name: str, stream: Iterable[bytes], limits: Limits) -> Iterator[Paylo
             continue
         with_lines = True
         if len(line) > limits.max_jsonl_line_bytes:
-            yield Payload(f"{name}:{n}", b"", read_error=(
+            yield Payload(f"{name}:{n}", b"", read_error=Text(
+                f"该行有 {len(line)} 字节，超过上限 {limits.max_jsonl_line_bytes}",
                 f"line is {len(line)} bytes, over the limit of {limits.max_jsonl_line_bytes}"))
             continue
         yield Payload(f"{name}:{n}", line.rstrip(b"\r\n"), encoding_hint="json")
     if not with_lines:
-        yield Payload(name, b"", read_error="JSON Lines file holds no payload")
+        yield Payload(name, b"", read_error=Text("JSON Lines 文件中没有载荷",
+                                                 "JSON Lines file holds no payload"))
+
+
+_ERRNO_ZH = {
+    errno.ENOENT: "没有这个文件或文件夹", errno.EACCES: "没有读取权限",
+    errno.EPERM: "不允许的操作", errno.EISDIR: "是文件夹", errno.ELOOP: "符号链接循环",
+    errno.ENAMETOOLONG: "文件名过长", errno.EIO: "输入输出错误",
+}
+
+
+def os_error_text(exc: OSError) -> Text:
+    """Why the operating system refused a read, in both languages."""
+    en = exc.strerror or str(exc)
+    name = errno.errorcode.get(exc.errno or 0, "")
+    zh = _ERRNO_ZH.get(exc.errno or 0) or f"操作系统错误 {name or exc.errno}"
+    return Text(zh, en)

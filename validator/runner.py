@@ -21,7 +21,13 @@ from hegui import __version__
 from hegui.validator.codec import xml_to_json
 from hegui.validator.engine import Options, Validator
 from hegui.validator.errors import UsageError
-from hegui.validator.identify import sniff_encoding, spec_for_namespace, spec_for_payload
+from hegui.validator.identify import (
+    is_blank,
+    sniff_encoding,
+    spec_for_namespace,
+    spec_for_payload,
+    why_no_spec,
+)
 from hegui.validator.inputs import Payload, expand
 from hegui.validator.loader import bundled_spec_ids, load_spec
 from hegui.validator.record import nested_value
@@ -106,15 +112,17 @@ class Runner:
 
     def validate(self, payload: Payload) -> Result:
         """Validate one payload (read errors and unknown specs become ``error`` results)."""
-        sha = hashlib.sha256(payload.data).hexdigest()
-        if payload.read_error is not None:
-            return _failed(payload.source, sha, "payload@read", Text(
-                f"无法读取：{payload.read_error}", f"cannot read: {payload.read_error}"))
+        if payload.read_error is not None:  # no bytes were read: no hash to report
+            why = payload.read_error
+            return _failed(payload.source, "", "payload@read", Text(
+                f"无法读取：{why.zh}", f"cannot read: {why.en}"))
         spec = self.spec_for(payload)
         if spec is None:
-            return _failed(payload.source, sha, "payload@spec", Text(
-                "无法确定所属规范（可用 --spec 指定）",
-                "cannot tell which spec this payload follows (use --spec)"))
+            sha = hashlib.sha256(payload.data).hexdigest()
+            enc = payload.encoding_hint or sniff_encoding(payload.data, payload.source)
+            rule = "payload@empty" if is_blank(payload.data) else "payload@spec"
+            return _failed(payload.source, sha, rule, why_no_spec(
+                payload.data, enc, self._bundled or []))  # type: ignore[arg-type]
         opts = self.config.options
         if payload.encoding_hint == "json" and opts.encoding is None:
             opts = Options(opts.message_type, "json", opts.fail_on, opts.limits)

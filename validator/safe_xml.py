@@ -7,6 +7,7 @@ resolves anything. Encodings follow the XML declaration or a BOM (GB18030/GBK pa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -41,13 +42,13 @@ def parse_xml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedXml:
     if len(data) > limits.max_bytes:
         raise XmlParseError(f"payload is {len(data)} bytes, over the limit of {limits.max_bytes}",
                             "limit")
-    # Refuse DTDs before parsing: cheap scan of the prolog only.
-    head = data[:4096]
-    if b"<!DOCTYPE" in head or b"<!doctype" in head or b"<!ENTITY" in head:
-        line = data[: data.find(b"<!")].count(b"\n") + 1 if b"<!" in head else None
+    # Refuse DTDs before parsing: a scan of the prolog (everything before the root element).
+    found = _doctype_in_prolog(data)
+    if found is not None:
         raise XmlParseError("DOCTYPE/ENTITY declarations are not allowed in payloads", "dtd",
-                            line, None)
+                            data[:found].count(b"\n") + 1, None)
     parser = etree.XMLParser(**_PARSER_OPTIONS)
+    parser.resolvers.add(_Refuse())  # whatever slips past: no file or URL is ever read
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
@@ -64,6 +65,36 @@ def parse_xml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedXml:
         raise XmlParseError("DOCTYPE declarations are not allowed in payloads", "dtd", 1, 1)
     _check_depth(root, limits.max_depth)
     return ParsedXml(root)
+
+
+_PROLOG_ITEM = re.compile(rb"""\s+|<\?.*?\?>|<!--.*?-->""", re.DOTALL)
+
+
+def _doctype_in_prolog(data: bytes) -> int | None:
+    """Offset of a ``<!DOCTYPE`` / ``<!ENTITY`` before the root element, else None.
+
+    The prolog is walked item by item (white space, processing instructions, comments), so a
+    DOCTYPE after a long comment is found too. Prologs in other byte encodings (UTF-16) are
+    left to the resolver and the check after parsing.
+    """
+    pos = 0
+    if data.startswith(b"\xef\xbb\xbf"):
+        pos = 3
+    while pos < len(data):
+        m = _PROLOG_ITEM.match(data, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+    head = data[pos:pos + 9].upper()
+    return pos if head.startswith((b"<!DOCTYPE", b"<!ENTITY")) else None
+
+
+class _Refuse(etree.Resolver):
+    """Answers every request for an external resource (DTD, entity) with nothing."""
+
+    def resolve(self, system_url: str, public_id: str, context: object) -> object:
+        """An empty document instead of the resource named."""
+        return self.resolve_string("", context)
 
 
 def _check_depth(root: etree._Element, max_depth: int) -> None:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from hegui.validator import structure
 from hegui.validator.codec import xml_to_json
 from hegui.validator.finding_texts import DATATYPE_BASIS, parse_text, structural_text
-from hegui.validator.identify import Unidentified, identify_json, identify_xml, sniff_encoding
+from hegui.validator.identify import (
+    EMPTY,
+    Unidentified,
+    identify_json,
+    identify_xml,
+    is_blank,
+    sniff_encoding,
+)
 from hegui.validator.locations import locate_json, locate_xml, pointer_of
 from hegui.validator.pipeline import Stage, Work
 from hegui.validator.presence import missing_required
@@ -32,6 +39,9 @@ class EncodingStage:
 
     def run(self, work: Work) -> None:
         """Set ``work.encoding`` or stop."""
+        if is_blank(work.data):
+            work.stop("payload@empty", EMPTY, Location(line=1, column=1))
+            return
         work.encoding = work.options.encoding or sniff_encoding(work.data, work.source)
         if work.encoding is None:
             work.stop("payload@parse", Text("无法识别的载荷：既不是 JSON 也不是 XML",

@@ -62,3 +62,19 @@ def test_empty_list_wrapper_breaks_min_items(minispec: Spec) -> None:
 def test_too_many_items_is_max_items(minispec: Spec) -> None:
     as_json, as_xml = twin(minispec, "too-many-items.xml")
     assert as_json.rule_ids == as_xml.rule_ids == {"lines@maxItems"}
+
+
+def test_integer_beyond_any_parser_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    """A 5,000-digit integer (the standard library refuses over 4,300) with a duplicate key:
+    one error result for that file, and the rest of the batch still judged."""
+    from hegui.validator.runner import RunConfig, Runner
+
+    huge = tmp_path / "huge.json"
+    huge.write_bytes(b'{"messageType": "apply", "a": 1, "a": ' + b"9" * 5000 + b"}")
+    dup = tmp_path / "dup.json"
+    dup.write_bytes(b'{"messageType": "apply", "a": 1, "a": 2' + b"}")
+    batch = Runner(RunConfig(spec="eguarantee")).run([str(huge), str(dup)])
+    first, second = batch.results
+    assert first.verdict == "error" and [f.rule_id for f in first.findings] == ["payload@limit"]
+    assert (first.findings[0].location.line, first.findings[0].location.column) == (1, 39)
+    assert second.verdict == "nonconformant" and "payload@duplicate-key" in second.rule_ids

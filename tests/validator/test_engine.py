@@ -137,7 +137,8 @@ def test_duplicate_key_is_a_finding(minispec: Spec) -> None:
 
 
 @pytest.mark.parametrize(("data", "rule_id"), [
-    (b"", "payload@parse"),
+    (b"", "payload@empty"),
+    (b" \r\n", "payload@empty"),
     (b"not json or xml", "payload@parse"),
     (b'{"messageType": "order", "x": NaN}', "payload@nan"),
     (b'{"messageType": "order",', "payload@parse"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,15 @@ def test_json_nan_has_position() -> None:
     with pytest.raises(JsonParseError) as info:
         parse_json(b'{\n  "a": NaN}')
     assert (info.value.line, info.value.column) == (2, 8)
+
+
+def test_external_dtd_is_not_read_even_where_the_prolog_scan_cannot_look(tmp_path: Path) -> None:
+    """UTF-16 hides the DOCTYPE from the byte scan: the resolver still reads nothing (a read
+    of this broken DTD would be a syntax error, facet ``parse``), and the check after parsing
+    refuses the DOCTYPE."""
+    dtd = tmp_path / "broken.dtd"
+    dtd.write_bytes(b"<!garbage")
+    text = f'<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE r SYSTEM "{dtd}">\n<r/>'
+    with pytest.raises(XmlParseError) as info:
+        parse_xml(text.encode("utf-16"))
+    assert info.value.facet == "dtd"
