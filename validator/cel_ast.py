@@ -146,8 +146,8 @@ def walk(node: Expr) -> Iterator[Expr]:
 def variables(tree: Expr) -> tuple[str, ...]:
     """The declared variables ``tree`` reads, each once, in order of first occurrence.
 
-    Resolved by the type checker's reference map (see :func:`decode`): empty for a tree that
-    was only parsed.
+    Resolved by the type checker's reference map (see
+    :func:`hegui.validator.cel_proto.decode`): empty for a tree that was only parsed.
     """
     return tuple(dict.fromkeys(n.name for n in walk(tree) if isinstance(n, Ident) and n.declared))
 
@@ -169,7 +169,8 @@ def path_of(node: Expr) -> str | None:
     return None
 
 
-Scalar = str | int | bool
+#: A literal a :class:`SimpleTest` compares with.
+Scalar: TypeAlias = str | int | bool
 
 
 @dataclass(frozen=True)
