@@ -38,6 +38,7 @@ SLOW = (
     "generators/test_schema_lexical.py",
     "generators/test_schemas.py::test_built_payloads_pass_everywhere",
     "generators/test_schemas.py::test_mutated_payloads_fail_everywhere",
+    "generators/test_schemas.py::test_unexpected_elements_fail_everywhere",
     "cli/test_validate_cli.py::test_subprocess_exit_codes_and_contract",
     "cli/test_validate_cli.py::test_broken_spec_folder_is_a_clear_error",
     "cli/test_validate_cli.py::test_expect_skips_the_manifest_inside_the_pack",
