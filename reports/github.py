@@ -50,6 +50,9 @@ def render_github(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
         if r.verdict == "error":
             out.append(command("error", r.error or "evaluation did not finish", file=r.source,
                                title=f"hegui: {label('error', lang)}"))
+        out += [command("notice", f"{u.rule_id}: {u.reason.get(lang)}", file=r.source,
+                        title=f"hegui: {label('unchecked', lang)} {u.rule_id}")
+                for u in r.rules_unchecked]
     prov = provenance(batch, specs)
     parts = [label("summary_line", lang, **batch.summary())]
     parts += [f"{s.id} {s.version} sha256={s.sha256}" for s in prov.specs]

@@ -16,7 +16,7 @@ from typing import Any, cast
 from hegui.reports.errors import ResultFileError
 from hegui.reports.json_result import FORMAT_NAME, FORMAT_VERSION
 from hegui.validator.pipeline import StageRun
-from hegui.validator.result import Batch, Finding, Location, Result, SpecRef
+from hegui.validator.result import Batch, Finding, Location, Result, SpecRef, Unchecked
 from hegui.validator.spec import Lang, Text
 
 
@@ -70,7 +70,10 @@ def _result(d: dict[str, Any]) -> Result:
         findings=tuple(_finding(f) for f in d["findings"]),
         rules_evaluated=tuple(d.get("rules_evaluated", [])), error=d.get("error"),
         stages=tuple(StageRun(x["stage"], x["status"], x.get("reason"))
-                     for x in d.get("stages", [])))
+                     for x in d.get("stages", [])),
+        rules_unchecked=tuple(Unchecked(x["rule_id"], Text(zh=x["reason_zh"], en=x["reason_en"]),
+                                        tuple(x.get("paths", [])))
+                              for x in d.get("rules_unchecked", [])))
 
 
 def load_result(text: str | bytes) -> LoadedResult:

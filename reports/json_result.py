@@ -40,6 +40,7 @@ def result_dict(r: Result, lang: Lang) -> dict[str, Any]:
         "error": r.error,
         "rules_evaluated": list(r.rules_evaluated),
         "findings": [finding_dict(f, lang) for f in r.findings],
+        "rules_unchecked": [u.to_dict(lang) for u in r.rules_unchecked],
         "stages": [{"stage": s.stage, "status": s.status, "reason": s.reason} for s in r.stages],
     }
 

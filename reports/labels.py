@@ -32,6 +32,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "source": ("来源", "Source"),
     "verdict": ("结论", "Verdict"),
     "summary": ("结论汇总", "Verdict summary"),
+    "unchecked": ("未检查", "Not checked"),
     "total": ("合计", "Total"),
     "count": ("数量", "Count"),
     "rules": ("规则", "Rules"),

@@ -88,6 +88,10 @@ def render_markdown(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
         out += ["", f"SHA-256: {md_code(r.input_sha256)}"]
         if r.error:
             out += ["", f"{t('reason')}: {md_escape(r.error)}"]
+        if r.rules_unchecked:
+            out += ["", f"{t('unchecked')}:", ""]
+            out += [f"- {md_code(u.rule_id)}: {md_escape(u.reason.get(lang))}"
+                    for u in r.rules_unchecked]
         out.append("")
         if not r.findings:
             out += [t("no_findings"), ""]

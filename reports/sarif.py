@@ -157,6 +157,14 @@ def sarif_document(batch: Batch, specs: Mapping[str, Spec], lang: Lang) -> dict[
                 "locations": [{"physicalLocation": {"artifactLocation": {
                     "uri": artifact_uri(r.source), "index": index}}}],
             })
+        notifications += [{  # a rule that applies but could not be checked
+            "level": "note", "descriptor": {"id": "unchecked"},
+            "associatedRule": {"id": u.rule_id},
+            "message": {"text": f"{r.source}: {label('unchecked', lang)} {u.rule_id}: "
+                                f"{u.reason.get(lang)}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {
+                "uri": artifact_uri(r.source), "index": index}}}],
+        } for u in r.rules_unchecked]
     invocation: dict[str, Any] = {"executionSuccessful": batch.summary()["error"] == 0}
     start = _utc(batch.started_at)
     if start:

@@ -61,7 +61,10 @@ def render_text(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
         out += [finding_line(r.source, f, lang) for f in sorted(r.findings, key=Finding.sort_key)]
     if out:
         out.append("")
-    out += [verdict_line(r, lang) for r in batch.results]
+    for r in batch.results:
+        out.append(verdict_line(r, lang))
+        out += [one_line(f"  {label('unchecked', lang)} {u.rule_id}: {u.reason.get(lang)}")
+                for u in r.rules_unchecked]
     out.append("")
     out.append(label("summary_line", lang, **batch.summary()))
     prov = provenance(batch, specs)

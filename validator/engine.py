@@ -49,14 +49,15 @@ class Validator:
         """The Result of a work object the stages have run over."""
         sha = hashlib.sha256(work.data).hexdigest()
         mt = work.mt.id if work.mt else None
-        runs = tuple(work.runs)
+        runs, unchecked = tuple(work.runs), tuple(work.unchecked)
         if work.stopped is not None:  # findings as recorded: the stopping one last
             return Result(work.source, "error", self.ref, mt, work.encoding, sha,
                           tuple(work.findings), error=work.stopped, stages=runs)
         findings = tuple(sorted(work.findings, key=Finding.sort_key))
         if work.failures:
             return Result(work.source, "error", self.ref, mt, work.encoding, sha, findings,
-                          work.evaluated, error="; ".join(work.failures), stages=runs)
+                          work.evaluated, error="; ".join(work.failures), stages=runs,
+                          rules_unchecked=unchecked)
         verdict = verdict_of((f.severity for f in findings), work.options.fail_on)
         return Result(work.source, verdict, self.ref, mt, work.encoding, sha, findings,
-                      work.evaluated, stages=runs)
+                      work.evaluated, stages=runs, rules_unchecked=unchecked)

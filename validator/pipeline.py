@@ -20,7 +20,7 @@ from hegui.validator.codec import XmlTrace, xml_to_json
 from hegui.validator.identify import Encoding
 from hegui.validator.limits import DEFAULT_LIMITS, Limits
 from hegui.validator.record import Record
-from hegui.validator.result import Finding, Location
+from hegui.validator.result import Finding, Location, Unchecked
 from hegui.validator.result import Stage as FindingStage
 from hegui.validator.runtime import Runtime
 from hegui.validator.spec import MessageType, Severity, Text
@@ -63,6 +63,7 @@ class Work:
     record: Record | None = None
     evaluated: tuple[str, ...] = ()
     failures: list[str] = field(default_factory=list)  # rules that could not be evaluated
+    unchecked: list[Unchecked] = field(default_factory=list)  # rules left unchecked, and why
     stopped: str | None = None  # why evaluation could not go on
     runs: list[StageRun] = field(default_factory=list)
     _trace: XmlTrace | None = None

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from hegui.validator.pipeline import StageRun
 
 __all__ = ["SEVERITY_ORDER", "Batch", "Finding", "Location", "Result", "SpecRef", "Stage",
-           "Verdict", "decide_verdict"]
+           "Unchecked", "Verdict", "decide_verdict"]
 
 Stage = Literal["parse", "schema", "datatype", "rule", "context"]
 
@@ -79,6 +79,21 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Unchecked:
+    """A business rule that applies to a payload but could not be checked, and why."""
+
+    rule_id: str
+    reason: Text
+    paths: tuple[str, ...] = ()  # the values it reads that failed the schema or datatype checks
+
+    def to_dict(self, lang: Lang) -> dict[str, Any]:
+        """JSON-contract form (docs/result-format.md) with the reason in ``lang``."""
+        return {"rule_id": self.rule_id, "reason": self.reason.get(lang),
+                "reason_zh": self.reason.zh, "reason_en": self.reason.en,
+                "paths": list(self.paths)}
+
+
+@dataclass(frozen=True)
 class SpecRef:
     """Which spec a result was judged against."""
 
@@ -106,6 +121,8 @@ class Result:
     error: str | None = None  # why evaluation could not finish (verdict "error")
     #: What each pipeline stage did for this payload (ran, stopped it, or skipped and why).
     stages: tuple[StageRun, ...] = ()
+    #: Business rules that apply but could not be checked (a value they read is invalid).
+    rules_unchecked: tuple[Unchecked, ...] = ()
 
     @property
     def rule_ids(self) -> frozenset[str]:

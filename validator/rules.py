@@ -31,11 +31,13 @@ class RuleHit:
 
 @dataclass(frozen=True)
 class RuleRun:
-    """What evaluating a message type's rules gave: hits, rules reached, evaluation errors."""
+    """What evaluating a message type's rules gave: hits, rules reached, evaluation errors,
+    and the rules left unchecked because a value they read is in the payload but invalid."""
 
     hits: tuple[RuleHit, ...]
     evaluated: tuple[str, ...]
     errors: tuple[tuple[Rule, str], ...]
+    unchecked: tuple[tuple[Rule, tuple[str, ...]], ...] = ()
 
 
 def _render(template: str, show: Callable[[str], str | None]) -> str:
@@ -60,6 +62,16 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
     hits: list[RuleHit] = []
     evaluated: list[str] = []
     errors: list[tuple[Rule, str]] = []
+    unchecked: list[tuple[Rule, tuple[str, ...]]] = []
+
+    def invalid(program: Program, values_for: Any) -> bool:
+        """A variable the program reads is absent from the values but present in the payload
+        (the schema or datatype stage rejected it): the rule is unchecked, not inapplicable."""
+        paths = tuple(p for p in program.absent(values_for) if present(p))
+        if paths:
+            unchecked.append((rule, paths))
+        return bool(paths)
+
     rules = rt.rules_for(message_type)
     # Context documents (a whole checklist) are converted for CEL once per payload, not once
     # per rule: every rule that reads one shares a prepared activation.
@@ -70,7 +82,10 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
         program = rt.program(rule.id)
         if when is not None:
             cond = _eval(when, values_for)
-            if cond.missing or cond.value is False:
+            if cond.missing:
+                invalid(when, values_for)
+                continue
+            if cond.value is False:
                 continue
             if cond.error is not None:
                 errors.append((rule, cond.error))
@@ -85,6 +100,7 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
         if rule.kind == "each":
             out = _eval_list(program, values_for)
             if out is None:
+                invalid(program, values_for)
                 continue
             evaluated.append(rule.id)
             if isinstance(out, str):
@@ -95,13 +111,14 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
             continue
         result = _eval(program, values_for)
         if result.missing:
+            invalid(program, values_for)
             continue
         evaluated.append(rule.id)
         if result.error is not None:
             errors.append((rule, result.error))
         elif result.value is False:
             hits.append(RuleHit(rule, rule.fields, _message(rule, show)))
-    return RuleRun(tuple(hits), tuple(evaluated), tuple(errors))
+    return RuleRun(tuple(hits), tuple(evaluated), tuple(errors), tuple(unchecked))
 
 
 def _with_missing(path: str, show: Callable[[str], str | None]) -> Callable[[str], str | None]:

@@ -21,7 +21,7 @@ from hegui.validator.locations import locate_json, locate_xml, pointer_of
 from hegui.validator.pipeline import Stage, Work
 from hegui.validator.presence import missing_required
 from hegui.validator.record import build_record
-from hegui.validator.result import Location
+from hegui.validator.result import Location, Unchecked
 from hegui.validator.rules import run_rules
 from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
 from hegui.validator.safe_xml import XmlParseError, parse_xml
@@ -208,9 +208,17 @@ class RuleStage:
             related = tuple(Location(pointer=pointer_of(p)) for p in hit.paths[1:])
             work.add(hit.rule.id, hit.rule.severity, hit.message, "rule", pointer,
                      value=rec.show(path), basis=hit.rule.basis.render("en"), related=related)
+        for rule, paths in run.unchecked:
+            shown = ", ".join(paths)
+            work.unchecked.append(Unchecked(rule.id, Text(
+                f"读取的 {shown} 未通过结构或数据类型检查", f"reads {shown}, which failed the "
+                "schema or datatype checks"), paths))
         for rule, error in run.errors:
-            if structural:
-                continue  # broken data can break an expression; the schema findings say why
+            if structural:  # broken data can break an expression; the schema findings say why
+                work.unchecked.append(Unchecked(rule.id, Text(
+                    f"在有结构问题的数据上无法求值：{error}",
+                    f"could not be evaluated on data with schema errors: {error}")))
+                continue
             work.failures.append(f"rule {rule.id} could not be evaluated: {error}")
             work.add(rule.id, "error", Text(f"规则 {rule.id} 无法求值：{error}",
                                             f"rule {rule.id} could not be evaluated: {error}"),

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from hegui.validator.loader import compile_folder
-from hegui.validator.result import Batch, Finding, Location, Result, SpecRef
+from hegui.validator.result import Batch, Finding, Location, Result, SpecRef, Unchecked
 from hegui.validator.spec import Spec, Text
 
 DATA = Path(__file__).parent / "data"
@@ -75,7 +75,11 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
                                              column=41), "USD",
                         values={"guarantee.currency": "USD"}),
                    rule("MINI-004", Location(xpath="/apply/guarantee", line=2, column=3)),
-               ), (*apply_rules, "MINI-004")),
+               ), (*apply_rules, "MINI-004"), rules_unchecked=(
+                   Unchecked("MINI-003", Text(
+                       zh="读取的 guarantee.validTo 未通过结构或数据类型检查",
+                       en="reads guarantee.validTo, which failed the schema or datatype checks"),
+                       ("guarantee.validTo",)),)),
         Result("payloads/warn.json", "conformant", ref, "apply", "json",
                _sha(sources["payloads/warn.json"]), (
                    rule("MINI-002", Location(pointer="/guarantee/currency", line=3, column=52),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from junitparser import Error, Failure, JUnitXml, TestSuite
+from junitparser import Error, Failure, JUnitXml, Skipped, TestSuite
 
 from hegui.reports.junit import render_junit
 from hegui.validator.result import Batch, Finding, Location
@@ -33,11 +33,15 @@ def test_counts_match_the_batch(report_batch: Batch, report_specs: dict[str, Spe
             assert [c.name for c in cases] == ["evaluation"]
         else:
             expected = list(dict.fromkeys([*r.rules_evaluated, *(f.rule_id for f in r.findings)]))
+            expected += [u.rule_id for u in r.rules_unchecked]  # skipped test cases, last
             assert [c.name for c in cases] == expected
+            assert suite.skipped == len(r.rules_unchecked) == sum(
+                1 for c in cases if any(isinstance(x, Skipped) for x in c.result))
     root = JUnitXml.fromstring(render_junit(report_batch, report_specs, lang="en").encode())
-    assert root.tests == sum(s.tests for s in suites) == 16
+    assert root.tests == sum(s.tests for s in suites) == 17
     assert root.failures == 4
     assert root.errors == 2
+    assert root.skipped == 1
 
 
 def test_failures_carry_findings(report_batch: Batch) -> None:
@@ -77,4 +81,4 @@ def test_parses_from_a_file(tmp_path: object, report_batch: Batch) -> None:
     path = Path(str(tmp_path)) / "junit.xml"
     path.write_text(render_junit(report_batch, {}, lang="zh"), encoding="utf-8")
     xml = JUnitXml.fromfile(str(path))
-    assert xml.tests == 16
+    assert xml.tests == 17

@@ -75,8 +75,11 @@ def test_invocation_has_options_and_failed_inputs(report_batch: Batch) -> None:
     assert inv["startTimeUtc"] == "2026-01-01T19:04:05Z"
     assert inv["properties"]["options"]["fail_on"] == "error"
     notes = inv["toolExecutionNotifications"]
-    assert [n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notes] == [
-        "payloads/broken.json", "payloads/unknown.json"]
+    assert [(n["level"], n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+            for n in notes] == [("note", "payloads/bad.xml"), ("error", "payloads/broken.json"),
+                                ("error", "payloads/unknown.json")]
+    assert notes[0]["associatedRule"] == {"id": "MINI-003"}
+    assert "Not checked MINI-003" in notes[0]["message"]["text"]
 
 
 def test_fingerprints_ignore_line_numbers(report_batch: Batch) -> None:

@@ -229,3 +229,21 @@ def test_a_failing_stage_is_that_payload_s_error_only(egspec: Spec) -> None:
     assert [f.rule_id for f in result.findings] == ["payload@internal"]
     assert "broken" in result.findings[0].message.en and "ValueError: boom" in (result.error or "")
     assert Validator(egspec).validate(good.read_bytes(), str(good)).verdict == "conformant"
+
+
+def test_rules_that_read_an_invalid_value_are_listed_as_unchecked(egspec: Spec) -> None:
+    """A broken amount leaves EG-001 (amount = bid security) unchecked, and the result says so;
+    a rule whose fields are simply absent is not listed (it does not apply)."""
+    folder = Path(egspec.folder) / "examples" / "valid"
+    doc = json.loads((folder / "apply.json").read_text(encoding="utf-8"))
+    good = Validator(egspec).validate(json.dumps(doc).encode(), "apply.json")
+    assert good.verdict == "conformant" and good.rules_unchecked == ()
+    assert "EG-001" in good.rules_evaluated
+    doc["guarantee"]["amount"] = "12x"
+    bad = Validator(egspec).validate(json.dumps(doc).encode(), "apply.json")
+    unchecked = {u.rule_id: u for u in bad.rules_unchecked}
+    assert "EG-001" in unchecked and "EG-001" not in bad.rules_evaluated
+    assert unchecked["EG-001"].paths == ("guarantee.amount",)
+    assert "guarantee.amount" in unchecked["EG-001"].reason.en
+    assert "guarantee.amount" in unchecked["EG-001"].reason.zh
+    assert all("guarantee.amount" in u.paths for u in bad.rules_unchecked)
