@@ -1,4 +1,5 @@
 # hegui — two entry points: `make demo` and `make test`. Both create .venv on first use.
+# Development: `make check` (lint and the fast tier, seconds), `make mutation` (mutation trial).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP := $(VENV)/.installed
 # mypy reads the hegui.* namespace from the strict editable install's link tree.
 MYPY := MYPYPATH=$$(ls -d build/__editable__.hegui-*) $(BIN)/mypy -p hegui
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test check lint mutation bench clean
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) (log: $(VENV)/setup.log) ..."
@@ -32,9 +33,23 @@ test: install
 	$(BIN)/pytest -q
 	bash scripts/wheel-check.sh $(BIN)
 
+# The fast loop: lint, then every test not marked slow (tests/conftest.py names the slow tier).
+# Bytecode is cached here even where the environment says not to: it saves seconds per run.
+check: install
+	$(BIN)/ruff check .
+	$(MYPY)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -m "not slow"
+
 lint: install
 	$(BIN)/ruff check .
 	$(MYPY)
+
+# Mutation trial (scripts/mutation_trial.py): mutants of tests/mutation/mutants.yaml applied one
+# at a time to a copy of the repository; fails below MUTATION_MIN percent killed or on a stale
+# mutant. MUTATION_ARGS=--rev HEAD tries the committed code while the working tree is in flux.
+MUTATION_MIN ?= 90
+mutation: install
+	$(BIN)/python scripts/mutation_trial.py --min-rate $(MUTATION_MIN) $(MUTATION_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
