@@ -44,12 +44,16 @@ def parse_text(facet: str, detail: str) -> Text:
     return Text(f"载荷{zh}：{detail}", f"payload {en}: {detail}")
 
 
-def structural_text(path: str, facet: str, value: str | None, element: Element | None) -> Text:
-    """The message of a schema finding on ``path`` (the element's names where known)."""
+def structural_text(path: str, facet: str, value: str | None, element: Element | None,
+                    expected: Text | None = None) -> Text:
+    """The message of a schema finding on ``path`` (the element's names where known), with
+    what the element expects (see :mod:`hegui.validator.expectations`)."""
     zh_f, en_f = _FACET_TEXT.get(facet, (facet, facet))
     shown = f"：“{value}”" if value is not None else ""
     shown_en = f": '{value}'" if value is not None else ""
+    want_zh = f"；{expected.zh}" if expected is not None else ""
+    want_en = f"; {expected.en}" if expected is not None else ""
     if element is None:
-        return Text(f"{path} {zh_f}{shown}", f"{path} {en_f}{shown_en}")
-    return Text(f"{element.label.zh}（{path}）{zh_f}{shown}",
-                f"{element.label.en} ({path}) {en_f}{shown_en}")
+        return Text(f"{path} {zh_f}{shown}{want_zh}", f"{path} {en_f}{shown_en}{want_en}")
+    return Text(f"{element.label.zh}（{path}）{zh_f}{shown}{want_zh}",
+                f"{element.label.en} ({path}) {en_f}{shown_en}{want_en}")

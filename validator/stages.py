@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from hegui.validator import structure
 from hegui.validator.codec import xml_to_json
+from hegui.validator.expectations import expected
 from hegui.validator.finding_texts import DATATYPE_BASIS, parse_text, structural_text
 from hegui.validator.identify import (
     EMPTY,
@@ -152,17 +153,40 @@ class SchemaStage:
             for p in trace.unknown:
                 path = structure.path_of(spec, mt, pointer_tokens(p))[0]
                 errors.append(structure.StructuralError(path, "unexpected", p, "unknown element"))
-        seen: set[tuple[str, str]] = set()
         invalid: set[str] = set()
-        for e in errors:
-            if (e.rule_id, e.pointer) in seen:
-                continue
-            seen.add((e.rule_id, e.pointer))
+        for e in one_per_value(errors):
             invalid.add(e.pointer)
             _, element = structure.path_of(spec, mt, pointer_tokens(e.pointer))
-            work.add(e.rule_id, "error", structural_text(e.path, e.facet, e.value, element),
-                     "schema", e.pointer, value=e.value)
+            want = expected(element, e.facet, dict(spec.codelists))
+            basis = element.basis.render("en") if element is not None else None
+            work.add(e.rule_id, "error", structural_text(e.path, e.facet, e.value, element, want),
+                     "schema", e.pointer, value=e.value, basis=basis)
         work.invalid = frozenset(invalid)
+
+
+#: Facets of one value, most telling first: a value is reported once, by the first that fails
+#: (a 10-digit mobile is too short; that it then misses the pattern is the same mistake).
+VALUE_FACETS = ("type", "enum", "length", "minLength", "maxLength", "pattern", "minimum",
+                "maximum")
+
+
+def one_per_value(errors: list[structure.StructuralError]) -> list[structure.StructuralError]:
+    """Schema errors without repeats and with at most one value facet per pointer."""
+    best: dict[str, structure.StructuralError] = {}
+    for e in errors:
+        if e.facet in VALUE_FACETS:
+            held = best.get(e.pointer)
+            if held is None or VALUE_FACETS.index(e.facet) < VALUE_FACETS.index(held.facet):
+                best[e.pointer] = e
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for e in errors:
+        if e.facet in VALUE_FACETS and best[e.pointer] is not e:
+            continue
+        if (e.rule_id, e.pointer) not in seen:
+            seen.add((e.rule_id, e.pointer))
+            out.append(e)
+    return out
 
 
 class DatatypeStage:

@@ -115,7 +115,10 @@ def check_json(rt: Runtime, mt: MessageType, doc: Any) -> Iterator[StructuralErr
 
 def _json_error(spec: Spec, mt: MessageType, tokens: list[Any], facet: str, detail: str,
                 value: Any) -> StructuralError:
-    path, _ = path_of(spec, mt, tokens)
+    path, element = path_of(spec, mt, tokens)
+    if facet in ("minLength", "maxLength") and element is not None \
+            and element.facet("length") is not None:
+        facet = "length"  # JSON Schema states `length: n` as min = max = n; XSD says length
     pointer = "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
     shown = None if value is None else (value if isinstance(value, str) else
                                         orjson.dumps(value).decode())

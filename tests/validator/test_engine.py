@@ -247,3 +247,34 @@ def test_rules_that_read_an_invalid_value_are_listed_as_unchecked(egspec: Spec) 
     assert "guarantee.amount" in unchecked["EG-001"].reason.en
     assert "guarantee.amount" in unchecked["EG-001"].reason.zh
     assert all("guarantee.amount" in u.paths for u in bad.rules_unchecked)
+
+
+def _apply_with(egspec: Spec, **changes: tuple[str, str]) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(
+        (Path(egspec.folder) / "examples" / "valid" / "apply.json").read_text(encoding="utf-8"))
+    for group, (name, value) in changes.items():
+        doc[group][name] = value
+    return doc
+
+
+def test_one_finding_per_mistake_with_the_same_id_in_both_encodings(egspec: Spec) -> None:
+    """A 10-digit mobile (`length: 11` and a pattern) is one mistake: `@length` in JSON and
+    in XML, no second `@pattern` finding."""
+    doc = _apply_with(egspec, bidder=("agentPhone", "1381234567"))
+    as_json = Validator(egspec).validate(json.dumps(doc).encode(), "a.json")
+    as_xml = Validator(egspec).validate(json_to_xml(doc, egspec), "a.xml")
+    for r in (as_json, as_xml):
+        assert [f.rule_id for f in r.findings] == ["bidder.agentPhone@length"]
+
+
+def test_structural_findings_say_what_is_expected_and_cite_the_element_basis(egspec: Spec
+                                                                             ) -> None:
+    doc = _apply_with(egspec, guarantee=("currency", "RMB"), project=("bidDeadline", "2024-12-01"))
+    r = Validator(egspec).validate(json.dumps(doc).encode(), "a.json")
+    by_id = {f.rule_id: f for f in r.findings}
+    currency = by_id["guarantee.currency@enum"]
+    assert "expected one of CNY" in currency.message.en and "应为 CNY 之一" in currency.message.zh
+    deadline = by_id["project.bidDeadline@pattern"]
+    assert "expected yyyy-MM-dd HH:mm:ss" in deadline.message.en
+    element = egspec.groups["project"].element("bidDeadline")
+    assert element is not None and deadline.basis == element.basis.render("en")
