@@ -106,10 +106,12 @@ def check(value: Any, element: Element) -> None:
 def _check_uscc(value: str) -> None:
     # Only the mod-31 check character: stdnum's validate() also demands eight leading digits,
     # which GB 32100-2015 does not (e.g. codes of farmers' cooperatives start "N").
-    if uscc.calc_check_digit(value[:17]) != value[17:]:
+    want = uscc.calc_check_digit(value[:17])
+    if want != value[17:]:
         raise DatatypeError("check-digit", Text(
-            f"统一社会信用代码 {value} 校验码错误（GB 32100-2015）",
-            f"unified social credit code {value} has a wrong check character (GB 32100-2015)"))
+            f"统一社会信用代码 {value} 校验码错误（GB 32100-2015）：按前 17 位应为 {want}",
+            f"unified social credit code {value} has a wrong check character (GB 32100-2015): "
+            f"for its first 17 characters it is {want}"))
 
 
 def _check_idcard(value: str) -> None:
@@ -121,10 +123,12 @@ def _check_idcard(value: str) -> None:
             f"身份证号码 {value} 中的出生日期 {birth} 无效（GB 11643-1999）",
             f"ID number {value}: birth date {birth} is not a real date (GB 11643-1999)")) from None
     # stdnum's calc_check_digit takes the whole number, check digit included.
-    if ric.calc_check_digit(value) != value[17:].upper():
+    want = ric.calc_check_digit(value)
+    if want != value[17:].upper():
         raise DatatypeError("check-digit", Text(
-            f"身份证号码 {value} 校验码错误（GB 11643-1999）",
-            f"ID number {value} has a wrong check digit (GB 11643-1999)"))
+            f"身份证号码 {value} 校验码错误（GB 11643-1999）：按前 17 位应为 {want}",
+            f"ID number {value} has a wrong check digit (GB 11643-1999): for its first 17 "
+            f"digits it is {want}"))
     if not region_ever_existed(value[:6]):
         raise DatatypeError("region", Text(
             f"身份证号码 {value} 的地址码 {value[:6]} 不存在（GB/T 2260）",

@@ -278,3 +278,19 @@ def test_structural_findings_say_what_is_expected_and_cite_the_element_basis(egs
     assert "expected yyyy-MM-dd HH:mm:ss" in deadline.message.en
     element = egspec.groups["project"].element("bidDeadline")
     assert element is not None and deadline.basis == element.basis.render("en")
+
+
+def test_a_check_digit_finding_gives_the_right_check_character() -> None:
+    from hegui.validator.datatypes import DatatypeError, _check_idcard, _check_uscc
+
+    good = uscc.calc_check_digit("91440300MA5D8YQ11")
+    wrong = "0" if good != "0" else "1"
+    with pytest.raises(DatatypeError) as info:
+        _check_uscc("91440300MA5D8YQ11" + wrong)
+    assert f"it is {good}" in str(info.value) and f"应为 {good}" in info.value.message.zh
+    body = "44190019900101123"
+    right = ric.calc_check_digit(body + "0")
+    other = "X" if right != "X" else "0"
+    with pytest.raises(DatatypeError) as info:
+        _check_idcard(body + other)
+    assert f"it is {right}" in str(info.value)
