@@ -322,8 +322,19 @@ def _run(mutants: list[Mutant], work: Path, opts: Any) -> int:
         return 2
 
     start = time.perf_counter()
+    done = 0
+
+    def one(m: Mutant) -> Outcome:
+        nonlocal done
+        outcome = trial(m, copies, opts.timeout)
+        with lock:
+            done += 1
+            print(f"[{done}/{len(mutants)}] {outcome.status} {m.id}", flush=True)
+        return outcome
+
     with ThreadPoolExecutor(jobs) as pool:
-        outcomes = list(pool.map(lambda m: trial(m, copies, opts.timeout), mutants))
+        outcomes = list(pool.map(one, mutants))
+    print()
     rate, killed, counted = report(outcomes, opts.verbose)
     stale = [o.mutant.id for o in outcomes if o.status == "not-applied"]
     survived = [o.mutant.id for o in outcomes if o.status == "survived" and

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from hegui.validator.limits import Limits
 from hegui.validator.safe_json import (
@@ -107,6 +108,39 @@ def test_external_dtd_is_never_read(tmp_path: Path) -> None:
 
 def test_prescan_reports_the_doctype_line() -> None:
     assert refused(b'<?xml version="1.0"?>\n<!-- c -->\n<!DOCTYPE r>\n<r/>').line == 3
+
+
+# -- the parser's options on their own ---------------------------------------------------------
+# parse_xml refuses every DOCTYPE before (pre-scan) and after (post-parse check) parsing, and a
+# deny-all resolver answers every external request: those layers hide what the parser's own
+# options do, so the options are tried here with a bare parser.
+
+def bare_parse(data: bytes) -> etree._Element:
+    from hegui.validator import safe_xml
+
+    options = safe_xml._PARSER_OPTIONS
+    return etree.fromstring(data, etree.XMLParser(**options))
+
+
+def test_parser_options_resolve_no_entity(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-FILE")
+    internal = bare_parse(b'<!DOCTYPE r [<!ENTITY e "SECRET-TEXT">]>\n<r>&e;</r>')
+    external = bare_parse(f'<!DOCTYPE r [<!ENTITY e SYSTEM "{secret}">]>\n<r>&e;</r>'.encode())
+    for root in (internal, external):
+        assert "SECRET" not in etree.tostring(root).decode()
+        assert root.text is None and len(root) == 1  # the reference stays an entity node
+
+
+def test_parser_options_refuse_the_network() -> None:
+    with pytest.raises(etree.XMLSyntaxError) as info:
+        bare_parse(b'<!DOCTYPE r SYSTEM "http://127.0.0.1:9/r.dtd">\n<r/>')
+    assert "network" in str(info.value).lower()
+
+
+def test_parser_options_validate_nothing() -> None:
+    root = bare_parse(b"<!DOCTYPE r [<!ELEMENT r (a)><!ELEMENT a EMPTY>]>\n<r/>")
+    assert root.tag == "r"
 
 
 # -- XML limits at their edges -----------------------------------------------------------------
