@@ -28,21 +28,8 @@ def finding_dict(f: Finding, lang: Lang) -> dict[str, Any]:
 
 
 def result_dict(r: Result, lang: Lang) -> dict[str, Any]:
-    """One payload's result in contract form."""
-    return {
-        "source": r.source,
-        "verdict": r.verdict,
-        "spec": None if r.spec is None else {
-            "id": r.spec.id, "version": r.spec.version, "sha256": r.spec.sha256},
-        "message_type": r.message_type,
-        "encoding": r.encoding,
-        "input_sha256": r.input_sha256,
-        "error": r.error,
-        "rules_evaluated": list(r.rules_evaluated),
-        "findings": [finding_dict(f, lang) for f in r.findings],
-        "rules_unchecked": [u.to_dict(lang) for u in r.rules_unchecked],
-        "stages": [{"stage": s.stage, "status": s.status, "reason": s.reason} for s in r.stages],
-    }
+    """One payload's result in contract form (:meth:`Result.to_dict`)."""
+    return r.to_dict(lang)
 
 
 def result_document(batch: Batch, specs: Mapping[str, Spec], lang: Lang) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -128,6 +129,28 @@ class Result:
     def rule_ids(self) -> frozenset[str]:
         """Set of rule ids among the findings."""
         return frozenset(f.rule_id for f in self.findings)
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        """This result in the form of one entry of the JSON result (docs/result-format.md)."""
+        return {
+            "source": self.source,
+            "verdict": self.verdict,
+            "spec": None if self.spec is None else {
+                "id": self.spec.id, "version": self.spec.version, "sha256": self.spec.sha256},
+            "message_type": self.message_type,
+            "encoding": self.encoding,
+            "input_sha256": self.input_sha256,
+            "error": self.error,
+            "rules_evaluated": list(self.rules_evaluated),
+            "findings": [f.to_dict(lang) for f in self.findings],
+            "rules_unchecked": [u.to_dict(lang) for u in self.rules_unchecked],
+            "stages": [{"stage": s.stage, "status": s.status, "reason": s.reason}
+                       for s in self.stages],
+        }
+
+    def to_json(self, lang: Lang = "zh") -> str:
+        """:meth:`to_dict` as JSON text (UTF-8, not ASCII-escaped, 2-space indent)."""
+        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=2)
 
     def counts(self) -> dict[str, int]:
         """Findings per severity."""

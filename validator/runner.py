@@ -42,7 +42,7 @@ from hegui.validator.yamlsource import load_located
 class RunConfig:
     """What a run was asked to do (frozen: parsed once from the CLI or the API)."""
 
-    spec: str | None = None  # bundled id or folder; None: detect per payload
+    spec: str | Spec | None = None  # bundled id, folder or loaded spec; None: detect per payload
     options: Options = field(default_factory=Options)
     contexts: Mapping[str, str] = field(default_factory=dict)  # name -> file
 
@@ -54,7 +54,8 @@ class Runner:
         self.config = config
         self._validators: dict[str, Validator] = {}
         self._context_results: list[Result] = []
-        self.fixed: Spec | None = load_spec(config.spec) if config.spec else None
+        self.fixed: Spec | None = (config.spec if isinstance(config.spec, Spec) else
+                                   load_spec(config.spec) if config.spec else None)
         if self.fixed is None and config.contexts:
             raise UsageError("--context/--checklist needs --spec")
         self.specs: dict[str, Spec] = {}
@@ -137,7 +138,8 @@ class Runner:
             self.validator(self.fixed)
         results = [self.validate(p) for p in expand(paths, self.config.options.limits, skip)]
         opts = self.config.options
-        options = {"spec": self.config.spec, "message_type": opts.message_type,
+        named = self.config.spec.id if isinstance(self.config.spec, Spec) else self.config.spec
+        options = {"spec": named, "message_type": opts.message_type,
                    "encoding": opts.encoding, "fail_on": opts.fail_on,
                    "contexts": dict(self.config.contexts)}
         return Batch(tuple(self._context_results + results), __version__,

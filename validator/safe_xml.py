@@ -89,7 +89,7 @@ def _doctype_in_prolog(data: bytes) -> int | None:
     return pos if head.startswith((b"<!DOCTYPE", b"<!ENTITY")) else None
 
 
-class _Refuse(etree.Resolver):
+class _Refuse(etree.Resolver):  # type: ignore[misc]  # lxml ships no stubs
     """Answers every request for an external resource (DTD, entity) with nothing."""
 
     def resolve(self, system_url: str, public_id: str, context: object) -> object:

@@ -1,0 +1,69 @@
+"""The Python API: load a spec, validate a payload, get a Result (``import hegui``).
+
+    >>> import hegui
+    >>> result = hegui.validate(b'{"messageType": "nosuch"}')
+    >>> result.verdict
+    'error'
+
+Everything here is also reachable under ``hegui.validator`` and ``hegui.generators``; this
+module is the small, stable surface the README and docs/python-api.md describe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from hegui.validator.catalogue import DEFAULT
+from hegui.validator.engine import Options
+from hegui.validator.errors import UsageError
+from hegui.validator.identify import Encoding
+from hegui.validator.inputs import Payload
+from hegui.validator.loader import bundled_spec_ids
+from hegui.validator.result import Result
+from hegui.validator.runner import RunConfig, Runner
+from hegui.validator.spec import Severity, Spec
+
+__all__ = ["Result", "Spec", "bundled_specs", "load_spec", "validate"]
+
+
+def load_spec(name: str) -> Spec:
+    """A bundled spec by id (``"eguarantee"``) or a spec folder by path, loaded once."""
+    return DEFAULT.spec(name)
+
+
+def bundled_specs() -> list[Spec]:
+    """Every spec shipped with hegui."""
+    return [DEFAULT.spec(sid) for sid in bundled_spec_ids()]
+
+
+def validate(data: bytes | str | Path, spec: str | Spec | None = None, *,
+             message_type: str | None = None, encoding: Encoding | None = None,
+             fail_on: Severity = "error", contexts: Mapping[str, str] | None = None,
+             source: str | None = None) -> Result:
+    """Validate one payload and return its :class:`Result` (never raises for bad payloads).
+
+    ``data``: the payload's bytes, its text, or a :class:`~pathlib.Path` to read. ``spec``: a
+    bundled id, a spec folder, or a loaded :class:`Spec`; None picks the bundled spec the
+    payload names (its XML namespace or JSON ``messageType``). ``contexts``: context documents
+    by name (``{"checklist": "my-list.yaml"}``); the spec's bundled defaults otherwise.
+    Raises :class:`~hegui.validator.errors.UsageError` for bad arguments (an unknown spec or
+    context, an unreadable path).
+    """
+    if isinstance(data, Path):
+        try:
+            raw = data.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {data}: {exc.strerror or exc}") from None
+        name = source or str(data)
+    else:
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        name = source or "-"
+    options = Options(message_type=message_type, encoding=encoding, fail_on=fail_on)
+    chosen = load_spec(spec) if isinstance(spec, str) else spec
+    runner = Runner(RunConfig(spec=chosen, options=options, contexts=dict(contexts or {})))
+    return runner.validate(Payload(name, raw))
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
