@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from hegui.spec_tree import render_message_type
+from hegui.validator.codec import namespace_of
 from hegui.validator.loader import bundled_spec_ids, load_spec
 from hegui.validator.spec import Lang, Spec
 
@@ -31,9 +33,23 @@ def list_specs(lang: Lang) -> None:
 @LANG
 @click.option("--part", type=click.Choice(["all", "elements", "codelists", "messages", "rules"]),
               default="all", show_default=True, help="Which part to print.")
-def show_spec(spec_id: str, lang: Lang, part: str) -> None:
+@click.option("--message-type", "-m", "message_type", metavar="TYPE",
+              help="Show one message type as a tree: every element, whether this type requires "
+                   "it, how its value is written, the JSON and XML framing and the examples.")
+def show_spec(spec_id: str, lang: Lang, part: str, message_type: str | None) -> None:
     """Show a spec's elements, code lists, message types and rules."""
     s = load_spec(spec_id)
+    if message_type is not None:
+        mt = s.message_types.get(message_type)
+        if mt is None:
+            raise click.BadParameter(
+                f"{message_type!r} is not a message type of {s.id} "
+                f"(have: {', '.join(s.message_types)})", param_hint="--message-type")
+        click.echo("\n".join(render_message_type(s, mt, lang)))
+        rules = [r for r in s.rules if mt.id in r.applies_to]
+        click.echo(("\n规则：" if lang == "zh" else "\nRules: ")
+                   + ", ".join(f"{r.id} [{r.severity}]" for r in rules))
+        return
     click.echo("\n".join(render_spec(s, lang, part)))
 
 
@@ -67,9 +83,13 @@ def render_spec(s: Spec, lang: Lang, part: str = "all") -> list[str]:
         out += ["", "== 报文类型 ==" if zh else "== Message types =="]
         for m in s.message_types.values():
             out.append(f"[{m.id}] {m.label.get(lang)} ({m.direction or '-'})")
+            out.append(f"  JSON \"messageType\": \"{m.id}\"; XML <{m.id} "
+                       f"xmlns=\"{namespace_of(s)}\">")
             for sec in m.sections:
                 kind = "list of " if sec.is_list else ""
                 out.append(f"  {sec.name}: {kind}{sec.group} ({sec.use})")
+            out.append("  " + ("详见" if zh else "in full: ")
+                       + f"hegui specs show {s.id} -m {m.id}")
     if part in ("all", "rules"):
         out += ["", "== 业务规则 ==" if zh else "== Business rules =="]
         for r in s.rules:

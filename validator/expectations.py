@@ -97,3 +97,25 @@ def _form(e: Element) -> Text | None:
         return None
     zh, en = (form, form) if isinstance(form, str) else form
     return Text(f"应为 {zh}", f"expected {en}")
+
+
+def lexical_form(e: Element, codelists: dict[str, CodeList]) -> Text:
+    """How a value of ``e`` is written: its form, code list and length, as one short text."""
+    parts: list[Text] = []
+    if e.datatype == "code":
+        found = expected(e, "enum", codelists)
+        if found is not None:
+            parts.append(found)
+    else:
+        form = _form(e)
+        if form is not None:
+            parts.append(form)
+    length = _length(e)
+    if length is not None:
+        parts.append(length)
+    bounds = expected(e, "minimum", codelists) if e.datatype == "integer" else None
+    if bounds is not None:
+        parts.append(bounds)
+    if not parts:
+        return Text("文本", "text")
+    return Text("；".join(p.zh for p in parts), "; ".join(p.en for p in parts))
