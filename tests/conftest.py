@@ -36,9 +36,12 @@ SLOW = (
     "generators/test_pack.py",
     "generators/test_strategies.py",
     "generators/test_schema_lexical.py",
+    # these build whole records, drawing pattern values with Hypothesis' find (seconds)
     "generators/test_schemas.py::test_built_payloads_pass_everywhere",
     "generators/test_schemas.py::test_mutated_payloads_fail_everywhere",
     "generators/test_schemas.py::test_unexpected_elements_fail_everywhere",
+    "generators/test_schemas.py::test_json_only_constraints",
+    "generators/test_schemas.py::test_simple_conditions_are_stated_in_json_only",
     "cli/test_validate_cli.py::test_subprocess_exit_codes_and_contract",
     "cli/test_validate_cli.py::test_broken_spec_folder_is_a_clear_error",
     "cli/test_validate_cli.py::test_expect_skips_the_manifest_inside_the_pack",
