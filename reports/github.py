@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from hegui.reports.labels import label
 from hegui.reports.provenance import provenance
+from hegui.reports.sources import file_and_line, in_file
 from hegui.validator.result import Batch, Finding
 from hegui.validator.spec import Lang, Spec
 
@@ -40,18 +41,20 @@ def render_github(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
     """Render ``batch`` as GitHub Actions annotations (``sources`` is not used)."""
     out = []
     for r in batch.results:
+        path, first = file_and_line(r.source)
+        record_line = first if path != r.source else None
         for f in sorted(r.findings, key=Finding.sort_key):
             where = f.location.pointer or f.location.xpath
             message = f.message.get(lang) + (f" [{where}]" if where else "")
-            out.append(command(COMMANDS[f.severity], message, file=r.source,
-                               line=f.location.line,
-                               col=f.location.column if f.location.line is not None else None,
+            loc = in_file(f.location, first)
+            out.append(command(COMMANDS[f.severity], message, file=path, line=loc.line,
+                               col=loc.column if loc.line is not None else None,
                                title=f.rule_id))
         if r.verdict == "error":
-            out.append(command("error", r.error or "evaluation did not finish", file=r.source,
-                               title=f"hegui: {label('error', lang)}"))
-        out += [command("notice", f"{u.rule_id}: {u.reason.get(lang)}", file=r.source,
-                        title=f"hegui: {label('unchecked', lang)} {u.rule_id}")
+            out.append(command("error", r.error or "evaluation did not finish", file=path,
+                               line=record_line, title=f"hegui: {label('error', lang)}"))
+        out += [command("notice", f"{u.rule_id}: {u.reason.get(lang)}", file=path,
+                        line=record_line, title=f"hegui: {label('unchecked', lang)} {u.rule_id}")
                 for u in r.rules_unchecked]
     prov = provenance(batch, specs)
     parts = [label("summary_line", lang, **batch.summary())]

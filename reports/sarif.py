@@ -20,6 +20,7 @@ from urllib.parse import quote
 from hegui.reports.catalogue import RuleInfo, rule_catalogue
 from hegui.reports.labels import label
 from hegui.reports.provenance import jsonable, provenance
+from hegui.reports.sources import file_and_line, in_file
 from hegui.validator.result import Batch, Finding, Location
 from hegui.validator.spec import Lang, Spec
 
@@ -114,9 +115,10 @@ def _location(loc: Location, uri: str, index: int) -> dict[str, Any]:
 
 def _result(f: Finding, source: str, index: int, rule_index: int,
             lang: Lang) -> dict[str, Any]:
-    uri = artifact_uri(source)
+    path, first = file_and_line(source)
+    uri = artifact_uri(path)
     props: dict[str, Any] = {"stage": f.stage, "message_zh": f.message.zh,
-                             "message_en": f.message.en}
+                             "message_en": f.message.en, "source": source}
     if f.basis is not None:
         props["basis"] = f.basis
     if f.value is not None:
@@ -124,14 +126,21 @@ def _result(f: Finding, source: str, index: int, rule_index: int,
     out: dict[str, Any] = {
         "ruleId": f.rule_id, "ruleIndex": rule_index, "level": LEVELS[f.severity],
         "message": {"text": f.message.get(lang) or f.rule_id},
-        "locations": [_location(f.location, uri, index)],
+        "locations": [_location(in_file(f.location, first), uri, index)],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f, source)},
         "properties": props,
     }
     if f.related:
-        out["relatedLocations"] = [{"id": n, **_location(loc, uri, index)}
+        out["relatedLocations"] = [{"id": n, **_location(in_file(loc, first), uri, index)}
                                    for n, loc in enumerate(f.related, start=1)]
     return out
+
+
+_VERDICT_ORDER = ("conformant", "nonconformant", "error")
+
+
+def _worst(a: str, b: str) -> str:
+    return max(a, b, key=_VERDICT_ORDER.index)
 
 
 def sarif_document(batch: Batch, specs: Mapping[str, Spec], lang: Lang) -> dict[str, Any]:
@@ -140,30 +149,41 @@ def sarif_document(batch: Batch, specs: Mapping[str, Spec], lang: Lang) -> dict[
     rule_index = {rid: i for i, rid in enumerate(catalogue)}
     prov = provenance(batch, specs)
     artifacts, results, notifications = [], [], []
-    for index, r in enumerate(batch.results):
-        artifact: dict[str, Any] = {"location": {"uri": artifact_uri(r.source)},
-                                    "properties": {"source": r.source, "verdict": r.verdict}}
-        if r.input_sha256:
-            artifact["hashes"] = {"sha-256": r.input_sha256}
-        if r.encoding:
-            artifact["mimeType"] = "application/json" if r.encoding == "json" else "application/xml"
-        artifacts.append(artifact)
+    files: dict[str, int] = {}  # one artifact per file: JSON Lines records share theirs
+    for r in batch.results:
+        path, first = file_and_line(r.source)
+        index = files.get(path)
+        if index is None:
+            index = files[path] = len(artifacts)
+            artifact: dict[str, Any] = {"location": {"uri": artifact_uri(path)},
+                                        "properties": {"source": path, "verdict": r.verdict}}
+            if r.input_sha256 and first == 1 and path == r.source:
+                artifact["hashes"] = {"sha-256": r.input_sha256}
+            if r.encoding:
+                artifact["mimeType"] = ("application/json" if r.encoding == "json"
+                                        else "application/xml")
+            artifacts.append(artifact)
+        else:  # another record of a JSON Lines file: the file's verdict is its worst
+            props = artifacts[index]["properties"]
+            props["verdict"] = _worst(props["verdict"], r.verdict)
+        where = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(path),
+                                                           "index": index}}}
+        if first > 1 or path != r.source:
+            where["physicalLocation"]["region"] = {"startLine": first}
         results += [_result(f, r.source, index, rule_index[f.rule_id], lang)
                     for f in sorted(r.findings, key=Finding.sort_key)]
         if r.verdict == "error":
             notifications.append({
                 "level": "error", "descriptor": {"id": "evaluation"},
                 "message": {"text": f"{r.source}: {r.error or 'evaluation did not finish'}"},
-                "locations": [{"physicalLocation": {"artifactLocation": {
-                    "uri": artifact_uri(r.source), "index": index}}}],
+                "locations": [where],
             })
         notifications += [{  # a rule that applies but could not be checked
             "level": "note", "descriptor": {"id": "unchecked"},
             "associatedRule": {"id": u.rule_id},
             "message": {"text": f"{r.source}: {label('unchecked', lang)} {u.rule_id}: "
                                 f"{u.reason.get(lang)}"},
-            "locations": [{"physicalLocation": {"artifactLocation": {
-                "uri": artifact_uri(r.source), "index": index}}}],
+            "locations": [where],
         } for u in r.rules_unchecked]
     invocation: dict[str, Any] = {"executionSuccessful": batch.summary()["error"] == 0}
     start = _utc(batch.started_at)

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from hegui.validator.limits import DEFAULT_LIMITS, Limits
 from hegui.validator.spec import Text
 
@@ -37,7 +39,7 @@ def expand(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS,
     manifest given to ``--expect``)."""
     for arg in paths:
         if arg == "-":
-            yield Payload("-", sys.stdin.buffer.read())
+            yield from _stdin(sys.stdin.buffer.read(), limits)
             continue
         p = Path(arg)
         if p.is_dir():
@@ -73,6 +75,24 @@ def _from_file(path: Path, limits: Limits) -> Iterator[Payload]:
         yield Payload(str(path), b"", read_error=os_error_text(exc))
         return
     yield Payload(str(path), data)
+
+
+def _stdin(data: bytes, limits: Limits) -> Iterator[Payload]:
+    """Standard input: one payload, or JSON Lines when its first line is a whole JSON object
+    and more lines follow (a pretty-printed object's first line is ``{`` alone)."""
+    lines = [x for x in data.splitlines() if x.strip()]
+    if len(lines) > 1 and looks_like_record(lines[0]):
+        yield from _jsonl("-", data.splitlines(keepends=True), limits)
+    else:
+        yield Payload("-", data)
+
+
+def looks_like_record(line: bytes) -> bool:
+    """Whether ``line`` holds one whole JSON object."""
+    try:
+        return isinstance(orjson.loads(line), dict)
+    except orjson.JSONDecodeError:
+        return False
 
 
 def _jsonl(name: str, stream: Iterable[bytes], limits: Limits) -> Iterator[Payload]:

@@ -172,3 +172,16 @@ def test_expect_skips_the_manifest_inside_the_pack(tmp_path: Path, minispec: Spe
     assert r.exit_code == 0, r.output
     sources = [x["source"] for x in contract(r.output)["results"]]
     assert sources and not any(s.endswith("manifest.json") for s in sources)
+
+
+def test_json_lines_on_stdin_are_records(minispec: Spec) -> None:
+    text = json.dumps(valid_order()) + "\n" + json.dumps(mutate("order/fee", "1.00")) + "\n"
+    result = run(["validate", "--spec", minispec.folder, "--format", "json", "-"],
+                 stdin=text.encode())
+    doc = json.loads(result.output)
+    assert [(r["source"], r["verdict"]) for r in doc["results"]] == [
+        ("-:1", "conformant"), ("-:2", "nonconformant")]
+    pretty = json.dumps(valid_order(), indent=2).encode()  # one object over many lines
+    result = run(["validate", "--spec", minispec.folder, "--format", "json", "-"],
+                 stdin=pretty)
+    assert [r["source"] for r in json.loads(result.output)["results"]] == ["-"]

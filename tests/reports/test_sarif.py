@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from hegui.reports.sarif import artifact_uri, render_sarif
-from hegui.validator.result import Batch, Location
+from hegui.validator.result import Batch, Finding, Location
 from hegui.validator.spec import Lang, Spec
 
 SCHEMA = Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json"
@@ -121,3 +121,22 @@ def test_finding_without_line_has_no_region(report_batch: Batch) -> None:
 ])
 def test_artifact_uri(source: str, uri: str) -> None:
     assert artifact_uri(source) == uri
+
+
+def test_json_lines_records_point_at_their_line_of_one_file() -> None:
+    """Records ``b.jsonl:3`` and ``b.jsonl:5`` are lines 3 and 5 of one artifact ``b.jsonl``."""
+    from hegui.validator.result import Result
+    from hegui.validator.spec import Text
+
+    finding = Finding("x@enum", "error", Text("zh", "en"), "schema",
+                      Location(pointer="/x", line=1, column=7))
+    results = tuple(Result(f"b.jsonl:{n}", "nonconformant", None, "t", "json", "0" * 64,
+                           (finding,)) for n in (3, 5))
+    doc = json.loads(render_sarif(Batch(results, "0", "2026-01-01T00:00:00+00:00"), {},
+                                  lang="en"))
+    run = doc["runs"][0]
+    assert [a["location"]["uri"] for a in run["artifacts"]] == ["b.jsonl"]
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in run["results"]]
+    assert regions == [{"startLine": 3, "startColumn": 7}, {"startLine": 5, "startColumn": 7}]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["index"]
+            for r in run["results"]} == {0}
