@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from hegui.reports import FORMATS, output_pairs, write_outputs
+from hegui.reports.labels import label
 from hegui.validator.engine import Options
 from hegui.validator.errors import EXIT_ERROR, UsageError
 from hegui.validator.runner import RunConfig, Runner
@@ -56,10 +57,12 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
                    "default: the spec's bundled sample.")
 @click.option("--expect", "expect", metavar="MANIFEST", type=click.Path(dir_okay=False),
               help="Compare verdicts and rule ids with a test-pack manifest; exit 1 on mismatch.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print only the summary line (files given with --output are still written).")
 def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | None,
              encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
              fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
-             expect: str | None) -> None:
+             expect: str | None, quiet: bool) -> None:
     """Validate payload files, folders (recursively), JSON Lines files, or - (stdin).
 
     Exit codes: 0 all conformant, 1 any nonconformant, 2 usage error or a payload that could
@@ -75,8 +78,12 @@ def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | No
     # A test pack's manifest sits in the pack's folder: it is the expectation, not a payload.
     skip = frozenset({Path(expect).resolve()}) if expect else frozenset()
     batch = runner.run(paths, skip=skip)
+    if quiet:
+        pairs = [(f, p) for f, p in pairs if p != "-"]
     sources = _sources(batch, pairs)
     write_outputs(batch, runner.specs, pairs, lang=lang, sources=sources)
+    if quiet:
+        click.echo(label("summary_line", lang, **batch.summary()))
     code = batch.exit_code()
     if expect is not None:
         from hegui.generators.manifest import compare_manifest

@@ -185,3 +185,13 @@ def test_json_lines_on_stdin_are_records(minispec: Spec) -> None:
     result = run(["validate", "--spec", minispec.folder, "--format", "json", "-"],
                  stdin=pretty)
     assert [r["source"] for r in json.loads(result.output)["results"]] == ["-"]
+
+
+def test_quiet_prints_only_the_summary(minispec: Spec, payloads: dict[str, Path],
+                                       tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    r = run(["validate", "--spec", minispec.folder, "-q", "--lang", "en", str(payloads["good"]),
+             str(payloads["bad"]), "--output", f"json={report}"])
+    assert r.exit_code == 1
+    assert r.output == "2 input(s): 1 conformant, 1 nonconformant, 0 error\n"
+    assert len(json.loads(report.read_text("utf-8"))["results"]) == 2
