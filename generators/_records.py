@@ -5,9 +5,10 @@ One draw goes through three steps (:func:`conformant_records` in :mod:`.strategi
 1. *structure* (:func:`document`): every section and element present as its use says; optional
    and conditional ones are drawn present or absent (absent is what shrinks first), each
    scalar from :mod:`._values`, lists between their ``minItems`` and a few more items;
-2. *settle* (:func:`settle`): the spec's help repairs cross-field constraints, then the generic
-   repairs — RMB uppercase of ``uppercaseOf`` elements, the paths ``require`` rules demand when
-   their ``when`` holds — repeated until nothing changes;
+2. *settle* (:func:`hegui.generators._recipes.settle`): the rules' ``generate:`` recipes
+   repair cross-field constraints, then the generic repairs — RMB uppercase of
+   ``uppercaseOf`` elements, the paths ``require`` rules demand when their ``when`` holds —
+   repeated until nothing changes;
 3. the caller ``assume()``s the record is conformant under the real :class:`Validator`.
 
 Repairs go through a :class:`Draft`, which never writes a *frozen* path and knows which rules
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,9 +33,7 @@ from hegui.generators._values import (
     parse_decimal,
 )
 from hegui.validator.catalogue import runtime_for
-from hegui.validator.datatypes import rmb_uppercase
 from hegui.validator.engine import Validator
-from hegui.validator.record import build_record
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Element, MessageType, Section, Spec
 from hegui.validator.structure import path_of
@@ -107,15 +106,11 @@ def section_strategy(spec: Spec, section: Section) -> st.SearchStrategy[Any]:
     return group_strategy(spec, section.group, section)
 
 
-_DOCUMENTS: dict[tuple[str, str, str], st.SearchStrategy[Doc]] = {}
-
-
 def document(spec: Spec, mt: MessageType) -> st.SearchStrategy[Doc]:
-    """Schema- and datatype-valid records of ``mt`` (cross-field rules not yet repaired)."""
-    key = (spec.folder, spec.content_sha256, mt.id)
-    if key not in _DOCUMENTS:
-        _DOCUMENTS[key] = _document(spec, mt)
-    return _DOCUMENTS[key]
+    """Schema- and datatype-valid records of ``mt`` (cross-field rules not yet repaired),
+    built once per spec runtime."""
+    return runtime_for(spec).memo(("hegui.generators.document", mt.id),
+                                  lambda: _document(spec, mt))
 
 
 def _document(spec: Spec, mt: MessageType) -> st.SearchStrategy[Doc]:
@@ -128,16 +123,11 @@ def _document(spec: Spec, mt: MessageType) -> st.SearchStrategy[Doc]:
 
 # ---- the oracle -------------------------------------------------------------------------
 
-_ORACLES: dict[tuple[str, str], Validator] = {}
-
-
 def oracle(spec: Spec) -> Validator:
-    """The real Validator of ``spec``, with its context documents (default ones) loaded."""
-    key = (spec.folder, spec.content_sha256)
-    found = _ORACLES.get(key)
-    if found is None:
-        found = _ORACLES[key] = Runner(RunConfig(spec=spec.folder)).validator(spec)
-    return found
+    """The real Validator of ``spec``, with its context documents (default ones) loaded;
+    built once per spec runtime."""
+    return runtime_for(spec).memo(
+        "hegui.generators.oracle", lambda: Runner(RunConfig(spec=spec.folder)).validator(spec))
 
 
 # ---- repairs ----------------------------------------------------------------------------
@@ -149,7 +139,7 @@ def _present(value: Any) -> bool:
 
 @dataclass
 class Draft:
-    """A record being repaired or mutated, with typed accessors for the spec's help.
+    """A record being repaired or mutated, with typed accessors.
 
     Writes to a *frozen* path (or below one) are refused, and :meth:`active` is False for
     rules in *skip*: a mutation freezes what it changed and skips the rule it breaks, then
@@ -206,9 +196,10 @@ class Draft:
 
     def allowed(self, path: str) -> bool:
         """Whether the message type has this element (not excluded, not unknown)."""
-        dotted, element = path_of(self.spec, self.mt, tokens_of(path))
-        if "[]" in dotted:
-            return element is not None  # list items have the dictionary's usage
+        toks = tokens_of(path)
+        dotted, element = path_of(self.spec, self.mt, toks)
+        if "[]" in dotted:  # list items have the dictionary's usage
+            return element is not None or isinstance(toks[-1], int)
         return dotted in self.mt.fields or self.mt.section(dotted) is not None
 
     def applies(self, rule_id: str) -> bool:
@@ -316,55 +307,6 @@ class Draft:
         if element is None:
             return False
         return self.set(path, format_datetime(value, element.datatype))
-
-
-@dataclass(frozen=True)
-class Help:
-    """Per-spec help: a repair for cross-field constraints and optional rule breakers.
-
-    ``repair(draft)`` makes the record satisfy the spec's business rules that are active in
-    the draft (see :meth:`Draft.active`); it must be deterministic and never write frozen
-    paths (``Draft.set`` refuses). ``breakers[rule_id](draft)`` tries to break that rule; it
-    returns False when the record cannot be mutated that way.
-    """
-
-    repair: Callable[[Draft], None] = lambda draft: None
-    breakers: Mapping[str, Callable[[Draft], bool]] = field(default_factory=dict)
-
-
-def _uppercase(d: Draft) -> None:
-    for path, f in d.mt.fields.items():
-        of = f.element.facet("uppercaseOf")
-        if of and d.active(f"{path}@uppercase") and isinstance(d.get(of), str) \
-                and d.get(path) is not None:
-            d.set(path, rmb_uppercase(d.get(of)))
-
-
-def _requirements(d: Draft, contexts: Mapping[str, Any]) -> None:
-    rec = build_record(d.spec, d.mt, d.doc)
-    values = {**rec.values, **contexts}
-    rt = runtime_for(d.spec)
-    for rule in rt.rules_for(d.mt.id):
-        if rule.kind != "require" or not d.active(rule.id):
-            continue
-        when = rt.when_program(rule.id)
-        if when is not None and when.evaluate(values).value is not True:
-            continue
-        for path in rule.require:
-            d.ensure(path)
-
-
-def settle(d: Draft, help: Help, rounds: int = 4) -> None:
-    """Repair until stable: the spec's help, RMB uppercase, then ``require`` rules."""
-    contexts = oracle(d.spec).contexts
-    for _ in range(rounds):
-        before = json.dumps(d.doc, sort_keys=True)
-        help.repair(d)
-        _uppercase(d)
-        _requirements(d, contexts)
-        if json.dumps(d.doc, sort_keys=True) == before:
-            break
-    canonical_order(d.spec, d.mt, d.doc)
 
 
 def canonical_order(spec: Spec, mt: MessageType, doc: Doc) -> None:

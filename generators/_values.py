@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from hegui.generators.schema_parts import TYPE_PATTERNS, decimal_pattern, portable_pattern
+from hegui.validator.catalogue import runtime_for
 from hegui.validator.datatypes import is_current_region
 from hegui.validator.spec import Element, Spec
 
@@ -45,6 +46,9 @@ INTEGER_SPAN = 10**6
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
+
+# Module-level caches here hold constants that no spec changes: python-stdnum's region table
+# and compiled regular expressions (pure functions of their text).
 
 @functools.cache
 def _regions_since() -> dict[str, int]:
@@ -278,14 +282,10 @@ def value_strategy(spec: Spec, element: Element, non_empty: bool = False
     return _text(element, non_empty)
 
 
-_CACHE: dict[tuple[str, str, str, bool], st.SearchStrategy[Any]] = {}
-
-
 def cached_value_strategy(spec: Spec, element: Element, non_empty: bool = False
                           ) -> st.SearchStrategy[Any]:
-    """:func:`value_strategy`, built once per spec content and element."""
-    key = (spec.content_sha256, element.id, repr(sorted(element.facets.items())), non_empty)
-    found = _CACHE.get(key)
-    if found is None:
-        found = _CACHE[key] = value_strategy(spec, element, non_empty)
-    return found
+    """:func:`value_strategy`, built once per spec runtime and element (inline list items
+    share their list's id: the facets tell them apart)."""
+    key = ("hegui.generators.value", element.id, repr(sorted(element.facets.items())),
+           non_empty)
+    return runtime_for(spec).memo(key, lambda: value_strategy(spec, element, non_empty))

@@ -15,12 +15,13 @@ The public facade of hegui's generators (private modules do the work)::
 
 How a conformant record is made: structure and values from the data dictionary (patterns with
 their length facets, code lists, money within digits and scale, real check characters, region
-codes in use, real dates), then the spec's *help* repairs cross-field rules (amount equals bid
-security, the premium formula, date orders ...), generic repairs fill what ``require`` rules
-demand and write RMB uppercase amounts, and finally the record is kept only when the real
+codes in use, real dates), then the ``generate:`` recipes of the spec's rules repair
+cross-field rules (amount equals bid security, the premium formula, date orders ...; see
+docs/spec-format.md), generic repairs fill what ``require`` rules demand and write RMB
+uppercase amounts, and finally the record is kept only when the real
 :class:`~hegui.validator.engine.Validator` finds nothing at all (``STATS`` counts how often
-that filter rejects). Help for a bundled spec lives in ``hegui.generators.help_<spec id>``;
-:func:`register_help` adds help for any other spec.
+that filter rejects). All of it is read from the spec's data: a spec needs no Python code.
+An invalid record breaks its rule by the rule's ``break`` steps, else by generic mutations.
 
 Shrinking: optional elements and sections disappear first, lists shrink to their minimum,
 values shrink to the first code of a list, ``0.00``, the lowest integer, 2000-01-01, short
@@ -31,8 +32,6 @@ when shrinking time matters, it replays each step once more.
 
 from __future__ import annotations
 
-import importlib
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -40,17 +39,11 @@ from typing import Any, Literal
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from hegui.generators._records import (
-    Doc,
-    Draft,
-    Help,
-    document,
-    encode_json,
-    oracle,
-    settle,
-)
+from hegui.generators._recipes import has_break, run_break, settle
+from hegui.generators._records import Doc, Draft, document, encode_json, oracle
 from hegui.generators._structural import apply_structural, prepare_structural, structural_ids
 from hegui.generators.mutations import apply_changes, copy_doc, prepare_rule, rule_candidates
+from hegui.validator.catalogue import runtime_for
 from hegui.validator.codec import json_to_xml
 from hegui.validator.engine import Options
 from hegui.validator.result import Result
@@ -60,13 +53,11 @@ from hegui.validator.structure import schema_files
 __all__ = [
     "STATS",
     "Draft",
-    "Help",
     "encode",
     "invalid_payloads",
     "invalid_records",
     "payloads",
     "records",
-    "register_help",
     "structural_rule_ids",
     "target_rule_ids",
 ]
@@ -102,48 +93,22 @@ class Stats:
 #: Rejection counts of the final validator check ("conformant", "invalid").
 STATS = Stats({}, {})
 
-_HELP: dict[str, Help] = {}
-
-
-def register_help(spec_id: str, help: Help) -> None:
-    """Use ``help`` (repairs and rule breakers) for every spec with id ``spec_id``."""
-    if not isinstance(help, Help):
-        raise InvalidArgument(f"help={help!r} must be a hegui.generators.strategies.Help")
-    _HELP[spec_id] = help
-
-
-def help_for(spec: Spec) -> Help:
-    """The registered help of ``spec``, else ``hegui.generators.help_<id>``, else none."""
-    if spec.id in _HELP:
-        return _HELP[spec.id]
-    name = "hegui.generators.help_" + re.sub(r"\W", "_", spec.id)
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return Help()
-    found: Help = module.HELP
-    return found
-
-
 # ---- argument checks ----------------------------------------------------------------------
-
-_READY: set[tuple[str, str]] = set()  # specs whose schema files were found
 
 def _check_spec(spec: Any) -> Spec:
     if not isinstance(spec, Spec):
         raise InvalidArgument(
             f"spec={spec!r} must be a Spec (hegui.validator.loader.load_spec('<id or folder>'))")
-    key = (spec.folder, spec.content_sha256)
-    if key in _READY:
-        return spec
+    runtime_for(spec).memo("hegui.generators.schemas-found", lambda: _schemas_found(spec))
+    return spec
+
+
+def _schemas_found(spec: Spec) -> bool:
     xsd, json_schema = schema_files(spec)
     if not xsd.is_file() or not json_schema.is_file():
         raise InvalidArgument(f"spec={spec.id!r} has no generated schemas in {xsd.parent} "
                               "(run `hegui specs schemas --write`)")
-    _READY.add(key)
-    return spec
+    return True
 
 
 def _message_types(spec: Spec, message_type: Any) -> list[MessageType]:
@@ -161,12 +126,6 @@ def _check_encoding(encoding: Any) -> Encoding:
     return encoding  # type: ignore[no-any-return]
 
 
-def _help(spec: Spec, help: Help | None) -> Help:
-    if help is not None and not isinstance(help, Help):
-        raise InvalidArgument(f"help={help!r} must be a hegui.generators.strategies.Help")
-    return help if help is not None else help_for(spec)
-
-
 # ---- encoding and validation ------------------------------------------------------------
 
 def encode(spec: Spec, doc: Doc, encoding: Encoding = "json") -> bytes:
@@ -181,9 +140,9 @@ def _validate(spec: Spec, doc: Doc) -> Result:
 # ---- conformant -------------------------------------------------------------------------
 
 @st.composite
-def _settled(draw: Any, spec: Spec, mt: MessageType, help: Help) -> Doc:
+def _settled(draw: Any, spec: Spec, mt: MessageType) -> Doc:
     d = Draft(spec, mt, draw(document(spec, mt)), draw)
-    settle(d, help)
+    settle(d)
     return d.doc
 
 
@@ -192,36 +151,30 @@ def _conformant(spec: Spec, doc: Doc) -> bool:
     return STATS.count("conformant", result.verdict == "conformant" and not result.findings)
 
 
-def records(spec: Spec, message_type: str | None = None, *, help: Help | None = None
-            ) -> st.SearchStrategy[Doc]:
+def records(spec: Spec, message_type: str | None = None) -> st.SearchStrategy[Doc]:
     """Conformant records (JSON-encoding dicts) of ``message_type`` (None: any message type).
 
     Each has no finding at all under the real validator (not even a warning). Shrinks towards
     the record with only required elements and the smallest values (see the module doc).
     """
     spec = _check_spec(spec)
-    chosen, use = _message_types(spec, message_type), _help(spec, help)
+    chosen = _message_types(spec, message_type)
     return st.sampled_from(chosen).flatmap(
-        lambda mt: _settled(spec, mt, use).filter(lambda doc: _conformant(spec, doc)))
+        lambda mt: _settled(spec, mt).filter(lambda doc: _conformant(spec, doc)))
 
 
-def payloads(spec: Spec, message_type: str | None = None, encoding: Encoding = "json", *,
-             help: Help | None = None) -> st.SearchStrategy[bytes]:
+def payloads(spec: Spec, message_type: str | None = None, encoding: Encoding = "json"
+             ) -> st.SearchStrategy[bytes]:
     """Conformant payload bytes: :func:`records` serialised in ``encoding`` (json or xml)."""
     enc = _check_encoding(encoding)
-    return records(spec, message_type, help=help).map(lambda doc: encode(spec, doc, enc))
+    return records(spec, message_type).map(lambda doc: encode(spec, doc, enc))
 
 
 # ---- invalid ----------------------------------------------------------------------------
 
-_STRUCTURAL: dict[tuple[str, str, str], tuple[str, ...]] = {}
-
-
 def _structural(spec: Spec, mt_id: str) -> tuple[str, ...]:
-    key = (spec.folder, spec.content_sha256, mt_id)
-    if key not in _STRUCTURAL:
-        _STRUCTURAL[key] = structural_ids(spec, spec.message_types[mt_id])
-    return _STRUCTURAL[key]
+    return runtime_for(spec).memo(("hegui.generators.structural", mt_id),
+                                  lambda: structural_ids(spec, spec.message_types[mt_id]))
 
 
 def structural_rule_ids(spec: Spec, message_type: str | None = None) -> tuple[str, ...]:
@@ -257,18 +210,17 @@ def _targets(spec: Spec, rule_id: Any, message_type: str | None) -> list[Message
     return found
 
 
-def _attempts(d: Draft, rule_id: str, help: Help) -> Iterator[Callable[[Draft], bool]]:
-    breaker = help.breakers.get(rule_id)
-    if breaker is not None:
-        yield breaker
+def _attempts(d: Draft, rule_id: str) -> Iterator[Callable[[Draft], bool]]:
     rule = d.spec.rule(rule_id)
     assert rule is not None
+    if has_break(d.spec, rule_id):
+        yield lambda trial: run_break(trial, rule)
     for changes in rule_candidates(d, rule):
         yield lambda trial, changes=changes: apply_changes(trial, changes)  # type: ignore[misc]
 
 
 @st.composite
-def _broken(draw: Any, spec: Spec, mt: MessageType, rule_id: str, help: Help) -> Doc | None:
+def _broken(draw: Any, spec: Spec, mt: MessageType, rule_id: str) -> Doc | None:
     """One attempt: a record that breaks ``rule_id`` alone, or None when this one cannot."""
     d = Draft(spec, mt, draw(document(spec, mt)), draw)
     rule = spec.rule(rule_id)
@@ -276,18 +228,18 @@ def _broken(draw: Any, spec: Spec, mt: MessageType, rule_id: str, help: Help) ->
         prepare_structural(d, rule_id)
     else:
         prepare_rule(d, rule)
-    settle(d, help)
+    settle(d)
     if _validate(spec, d.doc).findings:
         STATS.count("invalid-base", False)
         return None
     if rule is None:
         trial = Draft(spec, mt, copy_doc(d.doc), draw)
         return trial.doc if apply_structural(trial, rule_id) else None
-    for attempt in _attempts(d, rule_id, help):
+    for attempt in _attempts(d, rule_id):
         trial = Draft(spec, mt, copy_doc(d.doc), draw, frozenset({rule_id}), set(d.frozen))
         if not attempt(trial):
             continue
-        settle(trial, help)
+        settle(trial)
         if _validate(spec, trial.doc).rule_ids == {rule_id}:
             return trial.doc
     return None
@@ -298,23 +250,22 @@ def _some(doc: Doc | None) -> Doc:
     return doc
 
 
-def invalid_attempts(spec: Spec, rule_id: str, message_types: list[str], help: Help | None = None
+def invalid_attempts(spec: Spec, rule_id: str, message_types: list[str]
                      ) -> st.SearchStrategy[Doc | None]:
     """Attempts at :func:`invalid_records` that give None instead of rejecting (for callers
     that budget their attempts, such as test packs)."""
     spec = _check_spec(spec)
-    use = _help(spec, help)
     chosen = [mt for m in message_types for mt in _targets(spec, rule_id, m)]
 
     def exactly(doc: Doc | None) -> Doc | None:
         ok = doc is not None and _validate(spec, doc).rule_ids == {rule_id}
         return doc if STATS.count("invalid", ok) else None
-    return st.sampled_from(chosen).flatmap(lambda mt: _broken(spec, mt, rule_id, use)).map(
+    return st.sampled_from(chosen).flatmap(lambda mt: _broken(spec, mt, rule_id)).map(
         exactly)
 
 
-def invalid_records(spec: Spec, rule_id: str, message_type: str | None = None, *,
-                    help: Help | None = None) -> st.SearchStrategy[Doc]:
+def invalid_records(spec: Spec, rule_id: str, message_type: str | None = None
+                    ) -> st.SearchStrategy[Doc]:
     """Records that break ``rule_id`` and nothing else: the validator (JSON encoding) reports
     exactly that rule id. ``rule_id`` is a business rule of the spec or a structural id from
     :func:`structural_rule_ids`; ``message_type`` None means any message type it applies to.
@@ -322,20 +273,18 @@ def invalid_records(spec: Spec, rule_id: str, message_type: str | None = None, *
     Shrinks like :func:`records` (the mutation is a function of the record it starts from).
     """
     spec = _check_spec(spec)
-    use = _help(spec, help)
     chosen = _targets(spec, rule_id, message_type)
 
     def exactly(doc: Doc | None) -> bool:
         ok = doc is not None and _validate(spec, doc).rule_ids == {rule_id}
         return STATS.count("invalid", ok)
     return st.sampled_from(chosen).flatmap(
-        lambda mt: _broken(spec, mt, rule_id, use).filter(exactly).map(_some))
+        lambda mt: _broken(spec, mt, rule_id).filter(exactly).map(_some))
 
 
 def invalid_payloads(spec: Spec, rule_id: str, encoding: Encoding = "json",
-                     message_type: str | None = None, *, help: Help | None = None
-                     ) -> st.SearchStrategy[bytes]:
+                     message_type: str | None = None) -> st.SearchStrategy[bytes]:
     """Payload bytes that break ``rule_id`` alone: :func:`invalid_records` in ``encoding``."""
     enc = _check_encoding(encoding)
-    return invalid_records(spec, rule_id, message_type, help=help).map(
+    return invalid_records(spec, rule_id, message_type).map(
         lambda doc: encode(spec, doc, enc))

@@ -84,6 +84,16 @@ def test_same_seed_same_pack_byte_for_byte(egspec: Spec, tmp_path: Path) -> None
     assert digest(tmp_path / "a") != digest(tmp_path / "c")
 
 
+def test_same_pack_twice_in_one_process(egspec: Spec, wcspec: Spec) -> None:
+    """No state carried across draws: strategies and validators live on the spec's runtime
+    and depend on nothing drawn before."""
+    for spec, mts in ((egspec, ("paymentNotice", "issueNotice")), (wcspec, ("checklist",))):
+        config = PackConfig(spec, mts, count=3, seed=5, invalid=True)
+        first, again = build_pack(config), build_pack(config)
+        assert [(f, data) for f, data in first[0]] == [(f, data) for f, data in again[0]]
+        assert first[1] == again[1]
+
+
 def test_mismatches_are_reported(egspec: Spec, tmp_path: Path) -> None:
     run_generate(egspec, tmp_path, "--message-type", "paymentNotice", "--count", "2",
                  "--encoding", "json", "--invalid", "--no-structural")

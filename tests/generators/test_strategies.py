@@ -1,11 +1,13 @@
 """The public strategies: argument checks at the edge, what values look like, how examples
-shrink, help registration, structural targets."""
+shrink, structural targets, and the ``generate:`` recipes they read from the spec."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,20 +16,20 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from stdnum.cn import ric, uscc
 
+from hegui.generators._cel_values import from_cel, shape_at
+from hegui.generators._recipes import recipes
 from hegui.generators._values import idcards, region_codes, usccs, value_strategy
 from hegui.generators.strategies import (
-    Draft,
-    Help,
-    help_for,
     invalid_payloads,
     invalid_records,
     payloads,
     records,
-    register_help,
     structural_rule_ids,
     target_rule_ids,
 )
 from hegui.validator.datatypes import is_current_region, rmb_uppercase
+from hegui.validator.errors import SpecError
+from hegui.validator.loader import load_spec
 from hegui.validator.spec import Spec
 
 # No explain phase: it replays every shrink step, which is slow for records validated whole.
@@ -41,7 +43,6 @@ QUIET = settings(max_examples=10, database=None, phases=[Phase.generate, Phase.s
     (lambda s: invalid_records(s, "MS-999"), "rule_id='MS-999'"),
     (lambda s: invalid_records(s, "MS-004", "cancel"), "rule_id='MS-004'"),
     (lambda s: invalid_records(s, 4), "rule_id=4"),  # type: ignore[arg-type]
-    (lambda s: records(s, help=object()), "help="),  # type: ignore[arg-type]
 ])
 def test_bad_arguments_are_refused_at_the_edge_naming_the_argument(
         minispec: Spec, call: Any, argument: str) -> None:
@@ -121,28 +122,27 @@ def test_invalid_payloads_in_both_encodings(minispec: Spec, data: st.DataObject)
     assert doc["order"]["kind"] == "2" and "reason" not in doc["order"]
 
 
-def test_registered_help_is_used_and_can_break_rules(minispec: Spec) -> None:
-    seen: list[str] = []
+def test_recipe_values_go_back_through_the_dictionary(minispec: Spec) -> None:
+    mt = minispec.message_types["order"]
+    at = {p: shape_at(minispec, mt, p.split(".")) for p in ("order.amount", "order.placedAt",
+                                                             "order.dueDate", "order.buyer")}
+    assert from_cel(minispec, 12345, at["order.amount"]) == "123.45"  # fen -> money text
+    when = dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)
+    assert from_cel(minispec, when, at["order.placedAt"]) == "2025-03-01 09:30:00"
+    assert from_cel(minispec, "2025-03-01T09:30:00Z", at["order.dueDate"]) == "2025-03-01"
+    assert from_cel(minispec, {"name": "x", "_index": 0}, at["order.buyer"]) == {"name": "x"}
+    assert shape_at(minispec, mt, ["lines", 0, "qty"]) is not None
+    assert shape_at(minispec, mt, ["order", "nope"]) is None
 
-    def repair(d: Draft) -> None:
-        seen.append(d.mt.id)
-        if d.active("MS-003") and d.get("order.kind") == "2":
-            d.set("order.kind", "1")
 
-    def breaker(d: Draft) -> bool:
-        deleted = d.delete("order.reason")
-        d.frozen.add("order.reason")  # so that the repairs do not put it back
-        return deleted
-
-    original = help_for(minispec)
-    register_help("minispec", Help(repair=repair, breakers={"MS-003": breaker}))
-    try:
-        find(records(minispec, "order"), lambda d: True, settings=QUIET)
-        assert seen and set(seen) == {"order"}
-        doc = find(invalid_records(minispec, "MS-003", "order"), lambda d: True,
-                   settings=QUIET)
-        assert doc["order"]["kind"] == "2" and "reason" not in doc["order"]
-    finally:
-        register_help("minispec", original)
-    with pytest.raises(InvalidArgument, match="help="):
-        register_help("minispec", repair)  # type: ignore[arg-type]
+def test_recipes_compile_on_the_runtime_and_report_cel_errors(minispec: Spec, tmp_path: Path
+                                                              ) -> None:
+    assert set(recipes(minispec)) == {"MS-001", "MS-002", "MS-004"}
+    assert recipes(minispec) is recipes(minispec)  # memoised on the runtime
+    folder = tmp_path / "broken"
+    shutil.copytree(minispec.folder, folder)
+    rules = folder / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace(
+        'set: {l.qty: "5"}', 'set: {l.qty: "l.nope +"}'), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"rule MS-004 generate repair\[0\]\.set\.l\.qty"):
+        recipes(load_spec(str(folder)))

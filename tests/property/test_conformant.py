@@ -13,16 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hegui.generators._records import Draft, document, encode_json, settle
-from hegui.generators.strategies import STATS, help_for, payloads, records
+from hegui.generators._recipes import settle
+from hegui.generators._records import Draft, document, encode_json
+from hegui.generators.strategies import STATS, payloads, records
 from hegui.validator.codec import json_to_xml, xml_to_json
 from hegui.validator.engine import Options, Validator
 from hegui.validator.result import Result
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.safe_xml import parse_xml
 from hegui.validator.spec import Spec
-
-SPECS = ["minispec", "egspec", "wcspec"]
 
 
 def validator(spec: Spec) -> Validator:
@@ -40,11 +39,9 @@ def back_to_json(spec: Spec, xml: bytes) -> dict[str, Any]:
     return doc
 
 
-@pytest.mark.parametrize("name", SPECS)
 @given(data=st.data())
 def test_generated_records_are_conformant_in_both_encodings(
-        name: str, data: st.DataObject, request: pytest.FixtureRequest) -> None:
-    spec: Spec = request.getfixturevalue(name)
+        spec: Spec, data: st.DataObject) -> None:
     doc = data.draw(records(spec))
     v = validator(spec)
     as_json = v.validate(encode_json(doc), "g.json")
@@ -53,11 +50,9 @@ def test_generated_records_are_conformant_in_both_encodings(
     assert as_xml.verdict == "conformant" and not as_xml.findings, findings(as_xml)
 
 
-@pytest.mark.parametrize("name", SPECS)
 @given(data=st.data())
 def test_json_xml_json_round_trip_keeps_record_and_verdict(
-        name: str, data: st.DataObject, request: pytest.FixtureRequest) -> None:
-    spec: Spec = request.getfixturevalue(name)
+        spec: Spec, data: st.DataObject) -> None:
     doc = data.draw(records(spec))
     xml = json_to_xml(doc, spec)
     again = back_to_json(spec, xml)
@@ -77,18 +72,16 @@ def test_payload_bytes_are_conformant(encoding: str, data: st.DataObject,
     assert result.verdict == "conformant" and result.message_type == mt, findings(result)
 
 
-@pytest.mark.parametrize("name", SPECS)
-def test_rejection_rate(name: str, request: pytest.FixtureRequest) -> None:
+def test_rejection_rate(spec: Spec) -> None:
     """Structure plus repairs alone (no filter) give conformant records nearly always."""
-    spec: Spec = request.getfixturevalue(name)
-    v, help = validator(spec), help_for(spec)
+    v = validator(spec)
     outcomes: list[bool] = []
 
     @st.composite
     def repaired(draw: Any, mt: str) -> dict[str, Any]:
         d = Draft(spec, spec.message_types[mt], draw(document(spec, spec.message_types[mt])),
                   draw)
-        settle(d, help)
+        settle(d)
         return d.doc
 
     @settings(max_examples=40, database=None)

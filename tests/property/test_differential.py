@@ -13,7 +13,6 @@ from typing import Any
 
 import jsonschema
 import jsonschema_rs
-import pytest
 import xmlschema
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,8 +22,6 @@ from hegui.generators.strategies import invalid_records, records, target_rule_id
 from hegui.validator.codec import json_to_xml
 from hegui.validator.spec import Spec
 from hegui.validator.structure import schema_files
-
-SPECS = ["minispec", "egspec", "wcspec"]
 
 
 @functools.cache
@@ -50,11 +47,8 @@ def generated_or_mutated(draw: Any, spec: Spec) -> dict[str, Any]:
     return dict(draw(records(spec)))
 
 
-@pytest.mark.parametrize("name", SPECS)
 @given(data=st.data())
-def test_xsd_engines_agree(name: str, data: st.DataObject,
-                           request: pytest.FixtureRequest) -> None:
-    spec: Spec = request.getfixturevalue(name)
+def test_xsd_engines_agree(spec: Spec, data: st.DataObject) -> None:
     doc = data.draw(generated_or_mutated(spec))
     xml = json_to_xml(doc, spec)
     lxml_schema, reference, _, _ = engines(spec)
@@ -62,11 +56,8 @@ def test_xsd_engines_agree(name: str, data: st.DataObject,
     assert fast == reference.is_valid(xml.decode("utf-8")), xml.decode("utf-8")
 
 
-@pytest.mark.parametrize("name", SPECS)
 @given(data=st.data())
-def test_json_schema_engines_agree(name: str, data: st.DataObject,
-                                   request: pytest.FixtureRequest) -> None:
-    spec: Spec = request.getfixturevalue(name)
+def test_json_schema_engines_agree(spec: Spec, data: st.DataObject) -> None:
     doc = data.draw(generated_or_mutated(spec))
     _, _, fast, reference = engines(spec)
     assert fast.is_valid(doc) == reference.is_valid(doc), json.dumps(doc, ensure_ascii=False)

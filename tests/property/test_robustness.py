@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
@@ -39,17 +38,13 @@ def well_formed(result: Result) -> None:
         assert not any(f.severity == "error" for f in result.findings)
 
 
-@pytest.mark.parametrize("name", SPECS)
 @given(data=st.binary(max_size=2000), source=st.sampled_from(["p.json", "p.xml", "p"]))
-def test_arbitrary_bytes(name: str, data: bytes, source: str,
-                         request: pytest.FixtureRequest) -> None:
-    well_formed(Validator(request.getfixturevalue(name)).validate(data, source))
+def test_arbitrary_bytes(spec: Spec, data: bytes, source: str) -> None:
+    well_formed(Validator(spec).validate(data, source))
 
 
-@pytest.mark.parametrize("name", SPECS)
 @given(value=JSON_VALUES)
-def test_arbitrary_json_document(name: str, value: Any, request: pytest.FixtureRequest) -> None:
-    spec: Spec = request.getfixturevalue(name)
+def test_arbitrary_json_document(spec: Spec, value: Any) -> None:
     if isinstance(value, dict):
         value.setdefault("messageType", next(iter(spec.message_types)))
     well_formed(Validator(spec).validate(json.dumps(value).encode(), "p.json"))
@@ -69,11 +64,8 @@ def _plant(doc: dict[str, Any], path: list[int], value: Any) -> None:
         node[next(iter(node))] = value
 
 
-@pytest.mark.parametrize("name", SPECS)
 @given(data=st.data())
-def test_arbitrary_json_value_inside_a_record(name: str, data: st.DataObject,
-                                              request: pytest.FixtureRequest) -> None:
-    spec: Spec = request.getfixturevalue(name)
+def test_arbitrary_json_value_inside_a_record(spec: Spec, data: st.DataObject) -> None:
     doc = data.draw(records(spec))
     _plant(doc, data.draw(st.lists(st.integers(0, 40), min_size=1, max_size=5)),
            data.draw(JSON_VALUES))
@@ -109,9 +101,6 @@ def xml_trees(draw: Any, spec: Spec) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
-@pytest.mark.parametrize("name", SPECS)
 @given(data=st.data())
-def test_arbitrary_xml_tree(name: str, data: st.DataObject,
-                            request: pytest.FixtureRequest) -> None:
-    spec: Spec = request.getfixturevalue(name)
+def test_arbitrary_xml_tree(spec: Spec, data: st.DataObject) -> None:
     well_formed(Validator(spec).validate(data.draw(xml_trees(spec)), "p.xml"))
