@@ -62,7 +62,7 @@ def test_mutation_for_any_target_gives_exactly_that_rule(
     assert as_json.verdict == ("nonconformant" if severity == "error" else "conformant")
 
 
-@pytest.mark.parametrize(("spec_name", "rule_id"), _business_rules())
+@pytest.mark.parametrize(("spec_name", "rule_id"), _business_rules(), scope="session")
 def test_every_business_rule_can_be_broken_alone(spec: Spec, rule_id: str) -> None:
 
     @settings(max_examples=max(2, settings.default.max_examples // 10))
