@@ -42,6 +42,9 @@ SLOW = (
     "generators/test_schemas.py::test_unexpected_elements_fail_everywhere",
     "generators/test_schemas.py::test_json_only_constraints",
     "generators/test_schemas.py::test_simple_conditions_are_stated_in_json_only",
+    "generators/test_data_only_spec.py::test_pack_validates_as_its_manifest_says",
+    "generators/test_data_only_spec.py::test_strategies_draw_conformant_and_per_rule_invalid_records",
+    "test_baseline.py",  # the whole recorded baseline (examples and packs)
     "cli/test_validate_cli.py::test_subprocess_exit_codes_and_contract",
     "cli/test_validate_cli.py::test_broken_spec_folder_is_a_clear_error",
     "cli/test_validate_cli.py::test_expect_skips_the_manifest_inside_the_pack",
