@@ -52,8 +52,11 @@ PACKAGE_DIRS = {
     "reports": "hegui/reports",
     "specs": "hegui/specs",
 }
-#: Copied as they are (tests read scripts/record_baseline.py; pytest reads pyproject.toml).
-PLAIN = ("tests", "scripts", "pyproject.toml")
+#: Top-level entries not copied: tooling state, build output, the package folders (laid out
+#: by PACKAGE_DIRS). Everything else (tests/, docs/, scripts/, pyproject.toml ...) is copied as
+#: it is, since tests read docs and scripts and pytest reads pyproject.toml.
+NOT_COPIED = frozenset({".git", ".venv", "build", "dist", "out", ".mypy_cache", ".ruff_cache",
+                        ".pytest_cache", ".hypothesis", *PACKAGE_DIRS})
 
 #: The default tests of a mutant: the fast tier (what `make check` runs).
 FAST_TIER = ("-m", "not slow", "tests")
@@ -144,19 +147,20 @@ def snapshot(dest: Path, rev: str | None) -> None:
     if rev is not None:
         source = dest.parent / "rev"
         source.mkdir()
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, *PACKAGE_DIRS,
-                                  *PLAIN], check=True, capture_output=True).stdout
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev],
+                                 check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
     dest.mkdir()
     # Subpackages first is not needed: copytree(dirs_exist_ok) merges hegui/ with the others.
     for top, inside in PACKAGE_DIRS.items():
         shutil.copytree(source / top, dest / inside, ignore=_IGNORE, dirs_exist_ok=True)
-    for name in PLAIN:
-        src = source / name
+    for src in sorted(source.iterdir()):
+        if src.name in NOT_COPIED or src.name.endswith(".egg-info"):
+            continue
         if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=_IGNORE)
+            shutil.copytree(src, dest / src.name, ignore=_IGNORE)
         else:
-            shutil.copy2(src, dest / name)
+            shutil.copy2(src, dest / src.name)
 
 
 def environment(copy: Path) -> dict[str, str]:
