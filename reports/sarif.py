@@ -148,7 +148,9 @@ def sarif_document(batch: Batch, specs: Mapping[str, Spec], lang: Lang) -> dict[
     catalogue = rule_catalogue(batch, specs)
     rule_index = {rid: i for i, rid in enumerate(catalogue)}
     prov = provenance(batch, specs)
-    artifacts, results, notifications = [], [], []
+    artifacts: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
     files: dict[str, int] = {}  # one artifact per file: JSON Lines records share theirs
     for r in batch.results:
         path, first = file_and_line(r.source)

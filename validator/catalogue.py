@@ -36,8 +36,13 @@ class Catalogue:
         return found
 
     def load(self, folder: Traversable) -> Spec:
-        """Read, check and compile the spec in ``folder`` (always afresh); keep its runtime."""
+        """Read and check the spec in ``folder``; the spec and runtime already built for the
+        same folder and content are reused (one runtime per content: its memo holds the
+        generators' strategies, whose draws must not depend on how a spec was named)."""
         docs, sha = read_folder(folder, self.meta)
+        known = self._runtimes.get((str(folder), sha))
+        if known is not None:
+            return known.spec
         spec = build_spec(docs, str(folder), sha)
         self._runtimes[_key(spec)] = Runtime(spec)
         return spec
