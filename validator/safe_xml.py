@@ -57,6 +57,8 @@ def parse_xml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedXml:
         facet = "encoding" if "encoding" in msg.lower() or "Input is not proper" in msg else "parse"
         if "DOCTYPE" in msg or "Entity" in msg or "entity" in msg:
             facet = "dtd"
+        if "depth" in msg.lower():  # libxml2's own nesting limit (256), beyond ours
+            facet = "limit"
         raise XmlParseError(msg, facet, line, col) from None
     if root is None:
         raise XmlParseError("empty document", "parse", 1, 1)

@@ -157,8 +157,6 @@ def test_xml_depth_limit_is_exact() -> None:
     assert refused(nested(65)).facet == "limit"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: past libxml2's own depth limit (256) the facet "
-                   "is 'parse' (its message), not 'limit' as for depths 65..256")
 def test_xml_far_too_deep_is_a_limit_too() -> None:
     assert refused(nested(300)).facet == "limit"
 
