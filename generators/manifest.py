@@ -15,7 +15,9 @@ from typing import Any
 
 from hegui.validator.errors import UsageError
 from hegui.validator.loader import bundled_spec_ids, load_spec
-from hegui.validator.result import SEVERITY_ORDER, Batch, Result
+from hegui.validator.result import Batch, Result
+from hegui.validator.verdicts import SEVERITY_ORDER
+from hegui.validator.verdicts import expected_verdict as expected
 
 
 def load_manifest(path: Path) -> dict[str, Any]:
@@ -39,8 +41,7 @@ def expected_verdict(entry: dict[str, Any], fail_on: str) -> str:
     """The verdict a manifest entry expects under ``--fail-on`` (``severity`` decides)."""
     severity = entry.get("severity")
     if severity in SEVERITY_ORDER and fail_on in SEVERITY_ORDER:
-        return "nonconformant" if SEVERITY_ORDER[severity] <= SEVERITY_ORDER[fail_on] \
-            else "conformant"
+        return expected(severity, fail_on)
     return str(entry["verdict"])
 
 

@@ -43,6 +43,7 @@ from hegui.generators.strategies import (
 )
 from hegui.validator.errors import UsageError
 from hegui.validator.spec import Spec
+from hegui.validator.verdicts import expected_verdict
 
 MANIFEST = "manifest.json"
 FORMAT = "hegui-test-pack/1"
@@ -180,8 +181,7 @@ def build_pack(config: PackConfig) -> tuple[list[tuple[PackFile, bytes]], list[S
                                    "breaks this rule without breaking another"))
             continue
         severity = _severity(spec, rule_id)
-        verdict: Literal["conformant", "nonconformant"] = (
-            "nonconformant" if severity == "error" else "conformant")
+        verdict = expected_verdict(severity)
         for i, doc in enumerate(docs, start=1):
             mt = str(doc["messageType"])
             for enc in config.encodings:
