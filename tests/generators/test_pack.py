@@ -1,5 +1,10 @@
 """Test packs: ``hegui generate`` writes payloads and a manifest; ``hegui validate --expect``
-checks the validator against it; the same seed gives the same pack byte for byte."""
+checks the validator against it; the same seed gives the same pack byte for byte.
+
+These tests are circular by construction: the generator keeps a drawn record only when the
+validator itself judges it as intended, so a pack agreeing with its manifest proves that
+generation and validation are consistent and deterministic, not that either is right. The
+independent check is tests/generators/test_pack_oracle.py (other schema engines)."""
 
 from __future__ import annotations
 
