@@ -19,8 +19,9 @@ from hegui.validator.cel_ast import (
     Select,
     SimpleTest,
 )
-from hegui.validator.cel_backend import CelEnvironment, cel_type_name, parse
+from hegui.validator.cel_backend import CelEnvironment, parse
 from hegui.validator.cel_proto import DecodeError, decode
+from hegui.validator.runtime import cel_variables
 from hegui.validator.spec import Spec
 
 ENV = CelEnvironment({"guarantee.amount": "int", "project.kind": "string", "a.flag": "bool",
@@ -30,22 +31,6 @@ ENV = CelEnvironment({"guarantee.amount": "int", "project.kind": "string", "a.fl
 
 def tree(source: str, want: str = "bool") -> cel_ast.Expr:
     return ENV.compile(source, want).tree
-
-
-def spec_variables(spec: Spec) -> dict[str, str]:
-    """The CEL variables of a spec as the loader declares them (fields, list sections,
-    context documents)."""
-    out: dict[str, str] = {}
-    for mt in spec.message_types.values():
-        for path, f in mt.fields.items():
-            if f.element.datatype != "group":
-                out[path] = cel_type_name(f.element.datatype)
-        for s in mt.sections:
-            if s.is_list:
-                out[s.name] = "list"
-    for name in spec.contexts:
-        out[name] = "map"
-    return out
 
 
 def old_referenced(names: list[str], source: str) -> set[str]:
@@ -60,7 +45,7 @@ def old_referenced(names: list[str], source: str) -> set[str]:
 def test_every_bundled_rule_decodes_and_reads_what_the_text_names(
         which: str, request: pytest.FixtureRequest) -> None:
     spec: Spec = request.getfixturevalue(which)
-    names = spec_variables(spec)
+    names = cel_variables(spec)
     env = CelEnvironment(names)
     count = 0
     for rule in spec.rules:
