@@ -300,8 +300,9 @@ def _append(d: Draft, path: str, shape: Shape, value: Any) -> tuple[bool, list[s
         given = list(item) if isinstance(item, dict) else None
         if isinstance(of, str) and isinstance(item, dict):
             for e in d.spec.groups[of].elements:
-                if e.use == "required" and e.name not in item:
-                    item[e.name] = d.draw(element_strategy(d.spec, e))
+                if e.use == "required" and e.name not in item:  # a value, never "" or blank
+                    filled = e.datatype not in ("group", "list")
+                    item[e.name] = d.draw(element_strategy(d.spec, e, non_empty=filled))
         n = len(d.get(path) or [])
         if not d.append(path, item):
             break

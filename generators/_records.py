@@ -78,9 +78,9 @@ def element_strategy(spec: Spec, e: Element, non_empty: bool = False
     return cached_value_strategy(spec, e, non_empty)
 
 
-def _deferred(spec: Spec, e: Element) -> st.SearchStrategy[Any]:
+def _deferred(spec: Spec, e: Element, non_empty: bool = False) -> st.SearchStrategy[Any]:
     # Deferred: groups may nest groups, and strategies are built only when drawn.
-    return st.deferred(lambda: element_strategy(spec, e))
+    return st.deferred(lambda: element_strategy(spec, e, non_empty))
 
 
 def group_strategy(spec: Spec, gid: str, section: Section | None = None
@@ -92,7 +92,9 @@ def group_strategy(spec: Spec, gid: str, section: Section | None = None
         if section is not None and e.name in section.exclude:
             continue
         use = section.overrides.get(e.name, e.use) if section is not None else e.use
-        (required if use == "required" else optional)[e.name] = _deferred(spec, e)
+        # A required scalar carries a value: never "" or white space only (presence.blank).
+        filled = use == "required" and e.datatype not in ("group", "list")
+        (required if use == "required" else optional)[e.name] = _deferred(spec, e, filled)
     order = [e.name for e in spec.groups[gid].elements]
     return st.fixed_dictionaries(required, optional=optional).map(
         lambda d: {k: d[k] for k in order if k in d})

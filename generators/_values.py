@@ -160,7 +160,8 @@ def _bound(element: Element, key: str, scale: int) -> int | None:
 def _money(element: Element) -> st.SearchStrategy[str]:
     digits, scale = int(element.facet("digits", 18)), int(element.facet("scale", 2))
     high = 10**digits - 1 if digits > scale else 10**scale - 1
-    low = max(0, _bound(element, "minimum", scale) or 0)
+    # Plausible by default: a positive amount (zero stays for the fuzz and mutation strategies).
+    low = max(1, _bound(element, "minimum", scale) or 0)
     upper = _bound(element, "maximum", scale)
     return _decimal_text(scale, low, high if upper is None else min(high, upper))
 
@@ -232,9 +233,12 @@ def _text(element: Element, non_empty: bool) -> st.SearchStrategy[str]:
     cap = 1000 if high is None else min(high, 1000)
     if not pats:
         alphabet = st.one_of(_READABLE, XML_TEXT)
-        return st.text(alphabet=alphabet, min_size=low, max_size=max(cap, low))
+        text = st.text(alphabet=alphabet, min_size=low, max_size=max(cap, low))
+        return text.filter(lambda s: bool(s.strip())) if non_empty else text
     base = st.from_regex(compiled(_with_lengths(pats[0], low, high)), fullmatch=True,
                          alphabet=XML_TEXT)
+    if non_empty:
+        return base.filter(lambda s: bool(s.strip()) and matches_all(s, element))
     return base.filter(lambda s: matches_all(s, element))
 
 

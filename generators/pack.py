@@ -175,7 +175,7 @@ def build_pack(config: PackConfig) -> tuple[list[tuple[PackFile, bytes]], list[S
         if rule is None:
             mts = [m for m in mts if rule_id in structural_rule_ids(spec, m)]
         docs = draw_examples(invalid_attempts(spec, rule_id, mts), config.per_rule,
-                             stream_seed(config.seed, f"invalid/{rule_id}"), budget=30)
+                             stream_seed(config.seed, f"invalid/{rule_id}"), budget=60)
         if not docs:  # e.g. EG-011 in claimRequest, where EG-020 implies it
             skipped.append(Skipped(rule_id, tuple(mts), "no record of these message types "
                                    "breaks this rule without breaking another"))

@@ -23,6 +23,7 @@ DATATYPE_BASIS = {
 
 _FACET_TEXT = {
     "required": ("缺少必填数据元", "required element is missing"),
+    "blank": ("必填数据元为空", "required element is empty or blank"),
     "unexpected": ("不允许出现的数据元", "element is not allowed here"),
     "type": ("数据类型错误", "wrong type"),
     "pattern": ("格式不符合规定", "does not match the required format"),

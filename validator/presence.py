@@ -15,52 +15,72 @@ from hegui.validator.safe_json import escape_pointer
 from hegui.validator.spec import MessageType, Spec
 from hegui.validator.structure import StructuralError
 
+#: Datatypes whose JSON value is a string: a required one must hold more than white space.
+STRING_TYPES = frozenset({"string", "code", "uscc", "idcard", "region", "sha256", "md5", "url",
+                          "base64", "date", "datetime", "money", "rate"})
 
-def missing_required(spec: Spec, mt: MessageType, doc: Mapping[str, Any]
-                     ) -> Iterator[StructuralError]:
-    """A ``required`` error for every required section or element absent from ``doc``."""
+
+def blank(value: Any) -> bool:
+    """Whether a string value carries nothing: empty or white space only."""
+    return isinstance(value, str) and not value.strip()
+
+
+def missing_required(spec: Spec, mt: MessageType, doc: Mapping[str, Any], *,
+                     absent: bool = True) -> Iterator[StructuralError]:
+    """A ``required`` error for every required section or element absent from ``doc``
+    (``absent=False``: only for required strings that are empty or white space only, which
+    the schemas accept: a required element must carry a value — docs/spec-format.md)."""
     for section in mt.sections:
         value = doc.get(section.name)
         pointer = "/" + escape_pointer(section.name)
         if value is None:
-            if section.use == "required":
+            if section.use == "required" and absent:
                 yield StructuralError(section.name, "required", pointer, "missing section")
             continue
         if section.is_list:
             if isinstance(value, list):
-                yield from _count(section.name, pointer, value, section.min_items,
-                                  section.max_items)
+                if absent:
+                    yield from _count(section.name, pointer, value, section.min_items,
+                                      section.max_items)
                 for i, item in enumerate(value):
                     yield from _group(spec, section.group, item, f"{section.name}[]",
-                                      f"{pointer}/{i}", {}, ())
+                                      f"{pointer}/{i}", {}, (), absent)
         else:
             yield from _group(spec, section.group, value, section.name, pointer,
-                              section.overrides, section.exclude)
+                              section.overrides, section.exclude, absent)
 
 
 def _group(spec: Spec, group_id: str, obj: Any, path: str, pointer: str,
-           overrides: Mapping[str, str], exclude: tuple[str, ...]) -> Iterator[StructuralError]:
+           overrides: Mapping[str, str], exclude: tuple[str, ...], absent: bool
+           ) -> Iterator[StructuralError]:
     if not isinstance(obj, dict):
         return
     for elem in spec.groups[group_id].elements:
         value = obj.get(elem.name)
+        required = overrides.get(elem.name, elem.use) == "required" and elem.name not in exclude
         if value is None:
-            if overrides.get(elem.name, elem.use) == "required" and elem.name not in exclude:
+            if required and absent:
                 yield StructuralError(f"{path}.{elem.name}", "required",
                                       f"{pointer}/{escape_pointer(elem.name)}", "missing element")
+            continue
+        if required and elem.datatype in STRING_TYPES and blank(value):
+            yield StructuralError(f"{path}.{elem.name}", "required",
+                                  f"{pointer}/{escape_pointer(elem.name)}", "empty", value)
             continue
         if elem.datatype not in ("group", "list"):
             continue
         sub_path, sub_ptr = f"{path}.{elem.name}", f"{pointer}/{escape_pointer(elem.name)}"
         if elem.datatype == "group":
-            yield from _group(spec, elem.facets["group"], value, sub_path, sub_ptr, {}, ())
+            yield from _group(spec, elem.facets["group"], value, sub_path, sub_ptr, {}, (),
+                              absent)
         elif elem.datatype == "list" and isinstance(value, list):
-            yield from _count(sub_path, sub_ptr, value, elem.facets.get("minItems", 0),
-                              elem.facets.get("maxItems"))
+            if absent:
+                yield from _count(sub_path, sub_ptr, value, elem.facets.get("minItems", 0),
+                                  elem.facets.get("maxItems"))
             if isinstance(elem.facets["of"], str):
                 for i, item in enumerate(value):
                     yield from _group(spec, elem.facets["of"], item, f"{sub_path}[]",
-                                      f"{sub_ptr}/{i}", {}, ())
+                                      f"{sub_ptr}/{i}", {}, (), absent)
 
 
 def _count(path: str, pointer: str, items: list[Any], low: int,

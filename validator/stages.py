@@ -148,6 +148,8 @@ class SchemaStage:
             # Presence, found the same way for both encodings (see presence); a schema-valid
             # payload has every required element, so this runs only after schema errors.
             errors += missing_required(spec, mt, doc)
+        else:  # the schemas accept "" and "  ": a required element must carry a value
+            errors += missing_required(spec, mt, doc, absent=False)
         trace = work.xml_trace() if errors and root is not None else None
         if trace is not None:  # no XSD error means no unknown element either
             for p in trace.unknown:
@@ -159,7 +161,8 @@ class SchemaStage:
             _, element = structure.path_of(spec, mt, pointer_tokens(e.pointer))
             want = expected(element, e.facet, dict(spec.codelists))
             basis = element.basis.render("en") if element is not None else None
-            work.add(e.rule_id, "error", structural_text(e.path, e.facet, e.value, element, want),
+            facet = "blank" if e.facet == "required" and e.value is not None else e.facet
+            work.add(e.rule_id, "error", structural_text(e.path, facet, e.value, element, want),
                      "schema", e.pointer, value=e.value, basis=basis)
         work.invalid = frozenset(invalid)
 

@@ -294,3 +294,17 @@ def test_a_check_digit_finding_gives_the_right_check_character() -> None:
     with pytest.raises(DatatypeError) as info:
         _check_idcard(body + other)
     assert f"it is {right}" in str(info.value)
+
+
+def test_a_required_string_must_carry_a_value_in_both_encodings(egspec: Spec) -> None:
+    """The issue's false pass: "" and white space only are not values (presence.blank)."""
+    doc = _apply_with(egspec, bidder=("name", ""), tenderee=("name", "   "),
+                      header=("messageId", ""))
+    for data, name in ((json.dumps(doc).encode(), "a.json"), (json_to_xml(doc, egspec), "a.xml")):
+        r = Validator(egspec).validate(data, name)
+        assert r.verdict == "nonconformant"
+        assert sorted(f.rule_id for f in r.findings) == [
+            "bidder.name@required", "header.messageId@required", "tenderee.name@required"]
+        assert all("empty or blank" in f.message.en for f in r.findings)
+    doc = _apply_with(egspec, guarantee=("templateName", ""))  # an optional one may be empty
+    assert Validator(egspec).validate(json.dumps(doc).encode(), "a.json").verdict == "conformant"
