@@ -10,6 +10,7 @@ that names the stage; it never escapes the pipeline, so one payload cannot break
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -73,7 +74,8 @@ class Work:
             related: tuple[Location, ...] = ()) -> None:
         """Record a finding at a JSON Pointer of the canonical document."""
         self.findings.append(Finding(rule_id, severity, message, stage, Location(pointer=pointer),
-                                     basis, None if value is None else str(value), related))
+                                     basis, None if value is None else shorten(str(value)),
+                                     related))
 
     def stop(self, rule_id: str, text: Text, location: Location | None = None,
              reason: str | None = None) -> None:
@@ -86,6 +88,18 @@ class Work:
         if self._trace is None and self.root is not None and self.mt is not None:
             _, self._trace = xml_to_json(self.root, self.runtime.spec, self.mt, traced=True)
         return self._trace
+
+
+#: Values longer than this are shortened in findings (a 2 MB base64 field is not repeated).
+MAX_VALUE_CHARS = 200
+
+
+def shorten(value: str) -> str:
+    """``value``, or its head, its length and its SHA-256 when it is over MAX_VALUE_CHARS."""
+    if len(value) <= MAX_VALUE_CHARS:
+        return value
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{value[:MAX_VALUE_CHARS - 80]}…[{len(value)}] sha256={digest}"
 
 
 class Stage(Protocol):

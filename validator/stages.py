@@ -19,7 +19,7 @@ from hegui.validator.identify import (
     sniff_encoding,
 )
 from hegui.validator.locations import locate_json, locate_xml, pointer_of
-from hegui.validator.pipeline import Stage, Work
+from hegui.validator.pipeline import Stage, Work, shorten
 from hegui.validator.presence import missing_required
 from hegui.validator.record import build_record
 from hegui.validator.result import Location, Unchecked
@@ -162,7 +162,8 @@ class SchemaStage:
             want = expected(element, e.facet, dict(spec.codelists))
             basis = element.basis.render("en") if element is not None else None
             facet = "blank" if e.facet == "required" and e.value is not None else e.facet
-            work.add(e.rule_id, "error", structural_text(e.path, facet, e.value, element, want),
+            shown = None if e.value is None else shorten(e.value)
+            work.add(e.rule_id, "error", structural_text(e.path, facet, shown, element, want),
                      "schema", e.pointer, value=e.value, basis=basis)
         work.invalid = frozenset(invalid)
 

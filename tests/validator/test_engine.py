@@ -308,3 +308,22 @@ def test_a_required_string_must_carry_a_value_in_both_encodings(egspec: Spec) ->
         assert all("empty or blank" in f.message.en for f in r.findings)
     doc = _apply_with(egspec, guarantee=("templateName", ""))  # an optional one may be empty
     assert Validator(egspec).validate(json.dumps(doc).encode(), "a.json").verdict == "conformant"
+
+
+def test_a_huge_bad_value_is_shortened_in_findings(egspec: Spec) -> None:
+    """A 2 MB base64 field with one bad character: the finding keeps the head, the length
+    and the SHA-256 of the value, not 2 MB of text (twice)."""
+    import base64
+    import hashlib
+
+    doc: dict[str, Any] = json.loads((Path(egspec.folder) / "examples" / "valid" /
+                                      "issueNotice.json").read_text(encoding="utf-8"))
+    content = base64.b64encode(b"x" * 1_500_000).decode()
+    content = content[:1000] + "!" + content[1001:]
+    doc["document"]["content"] = content
+    r = Validator(egspec).validate(json.dumps(doc).encode(), "big.json")
+    finding = next(f for f in r.findings if f.rule_id == "document.content@pattern")
+    sha = hashlib.sha256(content.encode()).hexdigest()
+    assert finding.value is not None and len(finding.value) < 400
+    assert finding.value.endswith(f"…[{len(content)}] sha256={sha}")
+    assert len(finding.message.en) < 700 and len(finding.message.zh) < 700
