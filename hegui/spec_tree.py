@@ -100,5 +100,5 @@ def _form(spec: Spec, e: Element, lang: Lang) -> str:
         count = f"[{low}..{'n' if high is None else high}]"
         if isinstance(of, str):
             return count
-        return f"{count} {lexical_form(of, dict(spec.codelists)).get(lang)}"
-    return f"— {lexical_form(e, dict(spec.codelists)).get(lang)}"
+        return f"{count} {lexical_form(of, spec.codelists).get(lang)}"
+    return f"— {lexical_form(e, spec.codelists).get(lang)}"

@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hegui.validator.catalogue import runtime_for
-from hegui.validator.finding_texts import parse_text
-from hegui.validator.identify import Encoding, sniff_encoding
 from hegui.validator.pipeline import Options, Stage, StageRun, Work, run_stages
 from hegui.validator.result import Finding, Result, SpecRef
 from hegui.validator.runtime import Runtime
@@ -22,7 +20,7 @@ from hegui.validator.spec import Spec
 from hegui.validator.stages import STAGES
 from hegui.validator.verdicts import verdict_of
 
-__all__ = ["Encoding", "Options", "StageRun", "Validator", "parse_text", "sniff_encoding"]
+__all__ = ["Options", "StageRun", "Validator"]
 
 _DEFAULT = Options()
 

@@ -7,6 +7,8 @@ of the spec format (docs/spec-format.md): ``yyyy-MM-dd HH:mm:ss``, ``N..18,2``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from hegui.validator.spec import CodeList, Element, Text
 
 #: Fixed lexical forms of datatypes, as a person writes them.
@@ -31,7 +33,8 @@ FORMS = {
 MAX_CODES_SHOWN = 12
 
 
-def expected(element: Element | None, facet: str, codelists: dict[str, CodeList]) -> Text | None:
+def expected(element: Element | None, facet: str, codelists: Mapping[str, CodeList]
+             ) -> Text | None:
     """What ``element`` expects for the ``facet`` that failed, or None when nothing helps."""
     if element is None:
         return None
@@ -99,7 +102,7 @@ def _form(e: Element) -> Text | None:
     return Text(f"应为 {zh}", f"expected {en}")
 
 
-def lexical_form(e: Element, codelists: dict[str, CodeList]) -> Text:
+def lexical_form(e: Element, codelists: Mapping[str, CodeList]) -> Text:
     """How a value of ``e`` is written: its form, code list and length, as one short text."""
     parts: list[Text] = []
     if e.datatype == "code":

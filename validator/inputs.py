@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import orjson
 
@@ -28,7 +29,7 @@ class Payload:
     source: str
     data: bytes
     read_error: Text | None = None  # why no bytes could be read
-    encoding_hint: str | None = None  # "json" for JSON Lines entries
+    encoding_hint: Literal["json", "xml"] | None = None  # "json" for JSON Lines entries
 
 
 def expand(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS,

@@ -22,6 +22,7 @@ from hegui.validator.codec import xml_to_json
 from hegui.validator.engine import Options, Validator
 from hegui.validator.errors import UsageError
 from hegui.validator.identify import (
+    Encoding,
     is_blank,
     sniff_encoding,
     spec_for_namespace,
@@ -69,10 +70,13 @@ class Runner:
         """The spec of a payload: the forced one, or the bundled spec whose message it is."""
         if self.fixed is not None:
             return self.fixed
-        if self._bundled is None:  # listed and loaded once per run, not once per payload
+        return spec_for_payload(payload.data, _encoding(payload), self.bundled())
+
+    def bundled(self) -> list[Spec]:
+        """The bundled specs, listed and loaded once per run, not once per payload."""
+        if self._bundled is None:
             self._bundled = [load_spec(sid) for sid in bundled_spec_ids()]
-        enc = payload.encoding_hint or sniff_encoding(payload.data, payload.source)
-        return spec_for_payload(payload.data, enc, self._bundled)  # type: ignore[arg-type]
+        return self._bundled
 
     def validator(self, spec: Spec) -> Validator:
         """The cached Validator of ``spec`` with its context documents loaded."""
@@ -120,10 +124,9 @@ class Runner:
         spec = self.spec_for(payload)
         if spec is None:
             sha = hashlib.sha256(payload.data).hexdigest()
-            enc = payload.encoding_hint or sniff_encoding(payload.data, payload.source)
             rule = "payload@empty" if is_blank(payload.data) else "payload@spec"
             return _failed(payload.source, sha, rule, why_no_spec(
-                payload.data, enc, self._bundled or []))  # type: ignore[arg-type]
+                payload.data, _encoding(payload), self.bundled()))
         opts = self.config.options
         if payload.encoding_hint == "json" and opts.encoding is None:
             opts = Options(opts.message_type, "json", opts.fail_on, opts.limits)
@@ -145,6 +148,10 @@ class Runner:
         return Batch(tuple(self._context_results + results), __version__,
                      started_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                      options)
+
+
+def _encoding(payload: Payload) -> Encoding | None:
+    return payload.encoding_hint or sniff_encoding(payload.data, payload.source)
 
 
 def _failed(source: str, sha: str, rule_id: str, text: Text) -> Result:

@@ -159,7 +159,7 @@ class SchemaStage:
         for e in one_per_value(errors):
             invalid.add(e.pointer)
             _, element = structure.path_of(spec, mt, pointer_tokens(e.pointer))
-            want = expected(element, e.facet, dict(spec.codelists))
+            want = expected(element, e.facet, spec.codelists)
             basis = element.basis.render("en") if element is not None else None
             facet = "blank" if e.facet == "required" and e.value is not None else e.facet
             shown = None if e.value is None else shorten(e.value)
