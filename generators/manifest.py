@@ -71,7 +71,7 @@ def _result_line(rel: str, entry: dict[str, Any], result: Result, want: str) -> 
         return None
     got = f"{result.verdict} {_ids(result.rule_ids)}"
     if result.error:
-        got += f" ({result.error})"
+        got += f" ({result.error.en})"
     return f"{rel}: expected {want} {_ids(expected_ids)}, got {got}"
 
 

@@ -51,7 +51,7 @@ def render_github(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
                                col=loc.column if loc.line is not None else None,
                                title=f.rule_id))
         if r.verdict == "error":
-            out.append(command("error", r.error or "evaluation did not finish", file=path,
+            out.append(command("error", r.reason(lang), file=path,
                                line=record_line, title=f"hegui: {label('error', lang)}"))
         out += [command("notice", f"{u.rule_id}: {u.reason.get(lang)}", file=path,
                         line=record_line, title=f"hegui: {label('unchecked', lang)} {u.rule_id}")

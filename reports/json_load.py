@@ -68,12 +68,20 @@ def _result(d: dict[str, Any]) -> Result:
         message_type=d.get("message_type"), encoding=d.get("encoding"),
         input_sha256=d["input_sha256"],
         findings=tuple(_finding(f) for f in d["findings"]),
-        rules_evaluated=tuple(d.get("rules_evaluated", [])), error=d.get("error"),
+        rules_evaluated=tuple(d.get("rules_evaluated", [])), error=_error(d),
         stages=tuple(StageRun(x["stage"], x["status"], x.get("reason"))
                      for x in d.get("stages", [])),
         rules_unchecked=tuple(Unchecked(x["rule_id"], Text(zh=x["reason_zh"], en=x["reason_en"]),
                                         tuple(x.get("paths", [])))
-                              for x in d.get("rules_unchecked", [])))
+                              for x in d.get("rules_unchecked", [])),
+        elapsed_ms=d.get("elapsed_ms"))
+
+
+def _error(d: dict[str, Any]) -> Text | None:
+    """The error reason: both languages since 1.2, the one written before."""
+    if d.get("error") is None:
+        return None
+    return Text(zh=d.get("error_zh") or d["error"], en=d.get("error_en") or d["error"])
 
 
 def load_result(text: str | bytes) -> LoadedResult:

@@ -66,10 +66,10 @@ def _suite(r: Result, lang: Lang, fail_on: str, catalogue: Mapping[str, RuleInfo
     tests = failures = errors = skipped = 0
     if r.verdict == "error":
         case = ET.SubElement(suite, "testcase", name="evaluation", classname=classname, time="0")
-        err = ET.SubElement(case, "error", message=_x(r.error or "evaluation did not finish"),
+        err = ET.SubElement(case, "error", message=_x(r.reason(lang)),
                             type="error")
         err.text = _x("\n".join(_finding_text(f, lang, catalogue.get(f.rule_id))
-                                for f in r.findings) or (r.error or ""))
+                                for f in r.findings) or r.reason(lang))
         tests, errors = 1, 1
     else:
         by_rule: dict[str, list[Finding]] = {}

@@ -87,7 +87,7 @@ def render_markdown(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
         out.append(f"### {md_escape(r.source)} — {verdict_label(r.verdict, lang)}")
         out += ["", f"SHA-256: {md_code(r.input_sha256)}"]
         if r.error:
-            out += ["", f"{t('reason')}: {md_escape(r.error)}"]
+            out += ["", f"{t('reason')}: {md_escape(r.reason(lang))}"]
         if r.rules_unchecked:
             out += ["", f"{t('unchecked')}:", ""]
             out += [f"- {md_code(u.rule_id)}: {md_escape(u.reason.get(lang))}"

@@ -177,7 +177,7 @@ def sarif_document(batch: Batch, specs: Mapping[str, Spec], lang: Lang) -> dict[
         if r.verdict == "error":
             notifications.append({
                 "level": "error", "descriptor": {"id": "evaluation"},
-                "message": {"text": f"{r.source}: {r.error or 'evaluation did not finish'}"},
+                "message": {"text": f"{r.source}: {r.reason(lang)}"},
                 "locations": [where],
             })
         notifications += [{  # a rule that applies but could not be checked

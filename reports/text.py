@@ -48,7 +48,7 @@ def verdict_line(r: Result, lang: Lang) -> str:
     counts = r.counts()
     parts = [f"{n} {label('sev_' + sev, lang)}" for sev, n in counts.items() if n]
     detail = f" ({', '.join(parts)})" if parts else ""
-    reason = f" — {r.error}" if r.verdict == "error" and r.error else ""
+    reason = f" — {r.reason(lang)}" if r.verdict == "error" and r.error else ""
     sha = f" sha256={r.input_sha256}" if r.input_sha256 else ""  # none when nothing was read
     return one_line(f"{r.source}: {verdict_label(r.verdict, lang)}{detail}{reason}{sha}")
 

@@ -8,7 +8,9 @@ why, and so does a payload whose evaluation did not finish for any other reason.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +18,7 @@ from hegui.validator.catalogue import runtime_for
 from hegui.validator.pipeline import Options, Stage, StageRun, Work, run_stages
 from hegui.validator.result import Finding, Result, SpecRef
 from hegui.validator.runtime import Runtime
-from hegui.validator.spec import Spec
+from hegui.validator.spec import Spec, Text
 from hegui.validator.stages import STAGES
 from hegui.validator.verdicts import verdict_of
 
@@ -39,9 +41,12 @@ class Validator:
 
     def validate(self, data: bytes, source: str = "-", options: Options = _DEFAULT) -> Result:
         """Validate one payload's bytes; never raises for bad input."""
+        started = time.perf_counter()
         work = Work(self.runtime, source, data, options, self.contexts)
         run_stages(self.stages, work)
-        return self.result(work)
+        result = self.result(work)
+        elapsed = round((time.perf_counter() - started) * 1000, 3)
+        return dataclasses.replace(result, elapsed_ms=elapsed)
 
     def result(self, work: Work) -> Result:
         """The Result of a work object the stages have run over."""
@@ -50,12 +55,17 @@ class Validator:
         runs, unchecked = tuple(work.runs), tuple(work.unchecked)
         if work.stopped is not None:  # findings as recorded: the stopping one last
             return Result(work.source, "error", self.ref, mt, work.encoding, sha,
-                          tuple(work.findings), error=work.stopped, stages=runs)
+                          tuple(work.findings), error=work.stopped_text, stages=runs)
         findings = tuple(sorted(work.findings, key=Finding.sort_key))
         if work.failures:
             return Result(work.source, "error", self.ref, mt, work.encoding, sha, findings,
-                          work.evaluated, error="; ".join(work.failures), stages=runs,
+                          work.evaluated, error=_joined(work.failures), stages=runs,
                           rules_unchecked=unchecked)
         verdict = verdict_of((f.severity for f in findings), work.options.fail_on)
         return Result(work.source, verdict, self.ref, mt, work.encoding, sha, findings,
                       work.evaluated, stages=runs, rules_unchecked=unchecked)
+
+
+def _joined(texts: Sequence[Text]) -> Text:
+    """Several reasons as one, in both languages."""
+    return Text("；".join(t.zh for t in texts), "; ".join(t.en for t in texts))

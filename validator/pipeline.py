@@ -63,9 +63,10 @@ class Work:
     invalid: frozenset[str] = frozenset()  # pointers the schema rejected
     record: Record | None = None
     evaluated: tuple[str, ...] = ()
-    failures: list[str] = field(default_factory=list)  # rules that could not be evaluated
+    failures: list[Text] = field(default_factory=list)  # rules that could not be evaluated
     unchecked: list[Unchecked] = field(default_factory=list)  # rules left unchecked, and why
-    stopped: str | None = None  # why evaluation could not go on
+    stopped: str | None = None  # why evaluation could not go on (English, for stage reasons)
+    stopped_text: Text | None = None  # the same, in both languages (the result's ``error``)
     runs: list[StageRun] = field(default_factory=list)
     _trace: XmlTrace | None = None
 
@@ -82,6 +83,7 @@ class Work:
         """The payload cannot be evaluated further: an error finding, and no more stages."""
         self.findings.append(Finding(rule_id, "error", text, "parse", location or Location()))
         self.stopped = reason or text.en
+        self.stopped_text = text
 
     def xml_trace(self) -> XmlTrace | None:
         """Where each pointer sits in the XML source (computed on first need only)."""

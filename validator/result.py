@@ -119,11 +119,19 @@ class Result:
     input_sha256: str
     findings: tuple[Finding, ...]
     rules_evaluated: tuple[str, ...] = ()
-    error: str | None = None  # why evaluation could not finish (verdict "error")
+    error: Text | None = None  # why evaluation could not finish (verdict "error")
     #: What each pipeline stage did for this payload (ran, stopped it, or skipped and why).
     stages: tuple[StageRun, ...] = ()
     #: Business rules that apply but could not be checked (a value they read is invalid).
     rules_unchecked: tuple[Unchecked, ...] = ()
+    #: Wall time the evaluation took, in milliseconds (None: not evaluated, e.g. unreadable).
+    elapsed_ms: float | None = None
+
+    def reason(self, lang: Lang) -> str:
+        """Why evaluation did not finish, in ``lang`` (a generic reason when none was kept)."""
+        if self.error is not None:
+            return self.error.get(lang)
+        return "未完成检查" if lang == "zh" else "evaluation did not finish"
 
     @property
     def rule_ids(self) -> frozenset[str]:
@@ -140,12 +148,15 @@ class Result:
             "message_type": self.message_type,
             "encoding": self.encoding,
             "input_sha256": self.input_sha256,
-            "error": self.error,
+            "error": None if self.error is None else self.error.get(lang),
+            "error_zh": None if self.error is None else self.error.zh,
+            "error_en": None if self.error is None else self.error.en,
             "rules_evaluated": list(self.rules_evaluated),
             "findings": [f.to_dict(lang) for f in self.findings],
             "rules_unchecked": [u.to_dict(lang) for u in self.rules_unchecked],
             "stages": [{"stage": s.stage, "status": s.status, "reason": s.reason}
                        for s in self.stages],
+            "elapsed_ms": self.elapsed_ms,
         }
 
     def to_json(self, lang: Lang = "zh") -> str:

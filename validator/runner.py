@@ -156,7 +156,7 @@ def _encoding(payload: Payload) -> Encoding | None:
 
 def _failed(source: str, sha: str, rule_id: str, text: Text) -> Result:
     finding = Finding(rule_id, "error", text, "parse", Location())
-    return Result(source, "error", None, None, None, sha, (finding,), error=text.en)
+    return Result(source, "error", None, None, None, sha, (finding,), error=text)
 
 
 def _read(path: str) -> bytes:

@@ -247,10 +247,10 @@ class RuleStage:
                     f"在有结构问题的数据上无法求值：{error}",
                     f"could not be evaluated on data with schema errors: {error}")))
                 continue
-            work.failures.append(f"rule {rule.id} could not be evaluated: {error}")
-            work.add(rule.id, "error", Text(f"规则 {rule.id} 无法求值：{error}",
-                                            f"rule {rule.id} could not be evaluated: {error}"),
-                     "rule", pointer_of(rule.fields[0]))
+            failed = Text(f"规则 {rule.id} 无法求值：{error}",
+                          f"rule {rule.id} could not be evaluated: {error}")
+            work.failures.append(failed)
+            work.add(rule.id, "error", failed, "rule", pointer_of(rule.fields[0]))
         work.evaluated = run.evaluated
 
 

@@ -147,7 +147,7 @@ def test_rule_that_fails_to_evaluate_gives_verdict_error(plusspec: str, judge: A
     for name, data in (("p.json", dump(order)), ("p.xml", _as_xml(plusspec, order))):
         r = judge(plusspec, name, data)
         assert r.verdict == "error", name
-        assert r.error is not None and "MS-091" in r.error
+        assert r.error is not None and "MS-091" in r.error.en and "MS-091" in r.error.zh
         assert [(f.rule_id, f.severity) for f in r.findings] == [("MS-091", "error")]
         assert "MS-091" in r.rules_evaluated
 

@@ -91,9 +91,11 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
                            Text(zh="JSON 无法解析：缺少冒号",
                                 en="JSON cannot be parsed: ':' expected"),
                            "parse", Location(line=2, column=17)),
-               ), (), "payload cannot be parsed: ':' expected at line 2, column 17"),
+               ), (), Text(zh="载荷无法解析：第 2 行第 17 列缺少冒号",
+                           en="payload cannot be parsed: ':' expected at line 2, column 17")),
         Result("payloads/unknown.json", "error", None, None, None, _sha(b"{}\n"), (), (),
-               "no spec detected: payload names no known message type"),
+               Text(zh="未识别出规范：载荷未写明已知的报文类型",
+                    en="no spec detected: payload names no known message type")),
     )
     options: dict[str, object] = {
         "spec": "tests/reports/data/spec-mini", "message_type": None, "encoding": None,

@@ -53,7 +53,7 @@ def test_failures_carry_findings(report_batch: Batch) -> None:
     assert "担保金额 400,000.00" in (failure.message or "")
     assert "/guarantee/amount (line 4, column 15)" in (failure.text or "")
     errored = next(iter(suites[4]))
-    assert "':' expected" in (errored.result[0].message or "")
+    assert "缺少冒号" in (errored.result[0].message or "")  # the reason in the report's language
 
 
 def test_warning_only_payload_passes_unless_fail_on_warning(report_batch: Batch) -> None:
