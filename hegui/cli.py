@@ -5,6 +5,10 @@ Exit codes (README): 0 all conformant, 1 any nonconformant, 2 usage or processin
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import sys
 from typing import Any
 
 import click
@@ -51,6 +55,58 @@ cli.add_command(report)
 cli.add_command(generate)
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: stop the run (a BaseException, so no handler swallows it)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+#: Exit status of a run stopped by a signal: 128 + the signal's number (130 SIGINT, 143 SIGTERM).
+def interrupted_code(signum: int) -> int:
+    """The shell's convention for a process ended by ``signum``."""
+    return 128 + signum
+
+
 def main() -> None:
-    """Console-script entry point."""
-    cli.main(prog_name="hegui")
+    """Console-script entry point: exit codes of README, never a traceback for faults outside
+    hegui's control (a full disk, a closed pipe, an interrupt)."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
+    code: int | str | None = 0
+    try:
+        cli.main(prog_name="hegui")
+    except SystemExit as exc:
+        code = exc.code
+    except Interrupted as exc:
+        name = signal.Signals(exc.signum).name
+        _say(f"hegui: 已中断（{name}），未写出结果 / interrupted ({name}): no results written")
+        _quiet_exit(interrupted_code(exc.signum))
+    except OSError as exc:  # writing the output failed (EPIPE is handled by click)
+        _say(f"hegui: 无法写出结果 / cannot write the output: {exc.strerror or exc}")
+        _quiet_exit(EXIT_ERROR)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_exit(code)
+    except OSError as exc:
+        _say(f"hegui: 无法写出结果 / cannot write the output: {exc.strerror or exc}")
+        _quiet_exit(EXIT_ERROR)
+    sys.exit(code)
+
+
+def _say(text: str) -> None:
+    with contextlib.suppress(OSError):
+        print(text, file=sys.stderr, flush=True)
+
+
+def _quiet_exit(code: int | str | None) -> None:
+    """Exit without the interpreter flushing a broken standard output again."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(code)

@@ -7,16 +7,22 @@ it appears in the results with verdict ``error``.
 from __future__ import annotations
 
 import errno
+import os
+import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import orjson
 
 from hegui.validator.limits import DEFAULT_LIMITS, Limits
+from hegui.validator.reading import read_bounded, read_lines
 from hegui.validator.spec import Text
+
+_EOL = re.compile(rb"\r\n|\r|\n")
 
 #: Extensions picked up when walking folders.
 PAYLOAD_EXTENSIONS = (".json", ".xml", ".jsonl", ".ndjson")
@@ -40,52 +46,131 @@ def expand(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS,
     manifest given to ``--expect``)."""
     for arg in paths:
         if arg == "-":
-            yield from _stdin(sys.stdin.buffer.read(), limits)
+            yield from _stdin(sys.stdin.buffer, limits)
             continue
-        p = Path(arg)
-        if p.is_dir():
-            files = sorted(f for f in p.rglob("*")
-                           if f.is_file() and f.suffix.lower() in PAYLOAD_EXTENSIONS
-                           and f.resolve() not in skip)
-            if not files:
-                yield Payload(arg, b"", read_error=Text("文件夹中没有 .json/.xml/.jsonl 文件",
-                                                        "folder holds no .json/.xml/.jsonl files"))
-            for f in files:
-                yield from _from_file(f, limits)
-        elif p.exists():
-            yield from _from_file(p, limits)
-        else:
-            yield Payload(arg, b"", read_error=Text("没有这个文件或文件夹",
-                                                          "no such file or folder"))
+        yield from _argument(Path(arg), arg, limits, skip)
+
+
+def _argument(p: Path, arg: str, limits: Limits, skip: frozenset[Path]) -> Iterator[Payload]:
+    try:
+        mode = p.stat().st_mode
+    except OSError as exc:
+        yield Payload(arg, b"", read_error=_missing(p, exc))
+        return
+    if stat.S_ISDIR(mode):
+        found = walk(p, skip)
+        if not found:
+            yield Payload(arg, b"", read_error=Text("文件夹中没有 .json/.xml/.jsonl 文件",
+                                                    "folder holds no .json/.xml/.jsonl files"))
+        for path, problem in found:
+            if problem is not None:
+                yield Payload(str(path), b"", read_error=problem)
+            else:
+                yield from _from_file(path, limits)
+    elif stat.S_ISREG(mode):
+        yield from _from_file(p, limits)
+    else:
+        yield Payload(arg, b"", read_error=not_regular(mode))
+
+
+def walk(folder: Path, skip: frozenset[Path] = frozenset()) -> list[tuple[Path, Text | None]]:
+    """Every input under ``folder``, sorted: ``(path, None)`` for a payload file to read,
+    ``(path, why)`` for one that cannot be read — an unreadable sub-folder, a dangling or
+    looping symbolic link, a FIFO or device with a payload's name. Symbolic links to folders
+    are followed once (a loop is not walked twice)."""
+    found: list[tuple[Path, Text | None]] = []
+    seen: set[tuple[int, int]] = set()
+    todo = [folder]
+    while todo:
+        here = todo.pop()
+        try:
+            info = here.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(here) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            found.append((here, Text(f"无法读取文件夹：{os_error_text(exc).zh}",
+                                     f"cannot read folder: {os_error_text(exc).en}")))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            named = path.suffix.lower() in PAYLOAD_EXTENSIONS
+            try:
+                mode = os.stat(entry.path).st_mode
+            except OSError as exc:
+                if named:
+                    found.append((path, _missing(path, exc)))
+                continue
+            if stat.S_ISDIR(mode):
+                todo.append(path)
+            elif named and path.resolve() not in skip:
+                found.append((path, None if stat.S_ISREG(mode) else not_regular(mode)))
+    return sorted(found, key=lambda x: x[0])
+
+
+def not_regular(mode: int) -> Text:
+    """Why a FIFO, device or socket is not read (it may never end, or never begin)."""
+    kind = ("FIFO", "命名管道") if stat.S_ISFIFO(mode) else (
+        ("device", "设备文件") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+        ("socket", "套接字") if stat.S_ISSOCK(mode) else ("special file", "特殊文件"))
+    return Text(f"不是普通文件（{kind[1]}），未读取；管道请用标准输入 -",
+                f"not a regular file ({kind[0]}), not read; pipe it to standard input (-)")
+
+
+def _missing(path: Path, exc: OSError) -> Text:
+    if isinstance(exc, FileNotFoundError) and path.is_symlink():
+        return Text("符号链接指向不存在的目标", "dangling symbolic link")
+    return os_error_text(exc)
 
 
 def _from_file(path: Path, limits: Limits) -> Iterator[Payload]:
+    jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes and path.suffix.lower() not in (".jsonl", ".ndjson"):
-            yield Payload(str(path), b"", read_error=Text(
-                f"文件有 {size} 字节，超过上限 {limits.max_bytes}",
-                f"file is {size} bytes, over the limit of {limits.max_bytes}"))
-            return
-        if path.suffix.lower() in (".jsonl", ".ndjson"):
-            with path.open("rb") as stream:  # streamed: memory stays flat whatever the size
+        with path.open("rb") as stream:
+            if jsonl:  # streamed: memory stays flat whatever the size
                 yield from _jsonl(str(path), stream, limits)
-            return
-        data = path.read_bytes()
+                return
+            got = read_bounded(stream, limits.max_bytes)
     except OSError as exc:
         yield Payload(str(path), b"", read_error=os_error_text(exc))
         return
-    yield Payload(str(path), data)
+    if got.over:
+        yield Payload(str(path), b"", read_error=_too_big("文件", "file", limits.max_bytes))
+        return
+    yield Payload(str(path), got.data)
 
 
-def _stdin(data: bytes, limits: Limits) -> Iterator[Payload]:
+def _too_big(zh: str, en: str, limit: int) -> Text:
+    return Text(f"{zh}超过 {limit} 字节的上限", f"{en} is over the limit of {limit} bytes")
+
+
+def _stdin(stream: BinaryIO, limits: Limits) -> Iterator[Payload]:
     """Standard input: one payload, or JSON Lines when its first line is a whole JSON object
-    and more lines follow (a pretty-printed object's first line is ``{`` alone)."""
-    lines = [x for x in data.splitlines() if x.strip()]
-    if len(lines) > 1 and looks_like_record(lines[0]):
-        yield from _jsonl("-", data.splitlines(keepends=True), limits)
+    and more lines follow (a pretty-printed object's first line is ``{`` alone). Read with the
+    file limit; JSON Lines beyond it are streamed, each line with the line limit."""
+    try:
+        got = read_bounded(stream, limits.max_bytes)
+    except OSError as exc:
+        yield Payload("-", b"", read_error=os_error_text(exc))
+        return
+    first = _first_line(got.data)
+    records = first is not None and looks_like_record(first)
+    if records and (got.over or len([x for x in _EOL.split(got.data) if x.strip()]) > 1):
+        yield from _jsonl("-", stream, limits, head=got.data)
+    elif got.over:
+        yield Payload("-", b"", read_error=_too_big("标准输入", "standard input",
+                                                    limits.max_bytes))
     else:
-        yield Payload("-", data)
+        yield Payload("-", got.data)
+
+
+def _first_line(data: bytes) -> bytes | None:
+    for line in _EOL.split(data):
+        if line.strip():
+            return line
+    return None
 
 
 def looks_like_record(line: bytes) -> bool:
@@ -96,18 +181,18 @@ def looks_like_record(line: bytes) -> bool:
         return False
 
 
-def _jsonl(name: str, stream: Iterable[bytes], limits: Limits) -> Iterator[Payload]:
+def _jsonl(name: str, stream: BinaryIO, limits: Limits, head: bytes = b"") -> Iterator[Payload]:
     with_lines = False
-    for n, line in enumerate(stream, start=1):
-        if not line.strip():
+    for line in read_lines(stream, limits.max_jsonl_line_bytes, head):
+        if line.data is not None and not line.data.strip():
             continue
         with_lines = True
-        if len(line) > limits.max_jsonl_line_bytes:
-            yield Payload(f"{name}:{n}", b"", read_error=Text(
-                f"该行有 {len(line)} 字节，超过上限 {limits.max_jsonl_line_bytes}",
-                f"line is {len(line)} bytes, over the limit of {limits.max_jsonl_line_bytes}"))
+        if line.data is None:
+            yield Payload(f"{name}:{line.number}", b"", read_error=Text(
+                f"该行有 {line.size} 字节，超过上限 {limits.max_jsonl_line_bytes}",
+                f"line is {line.size} bytes, over the limit of {limits.max_jsonl_line_bytes}"))
             continue
-        yield Payload(f"{name}:{n}", line.rstrip(b"\r\n"), encoding_hint="json")
+        yield Payload(f"{name}:{line.number}", line.data, encoding_hint="json")
     if not with_lines:
         yield Payload(name, b"", read_error=Text("JSON Lines 文件中没有载荷",
                                                  "JSON Lines file holds no payload"))

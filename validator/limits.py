@@ -18,7 +18,7 @@ class Limits:
 
     max_bytes: int = 20 * 1024 * 1024
     max_depth: int = 64
-    max_jsonl_line_bytes: int = 5 * 1024 * 1024
+    max_jsonl_line_bytes: int = 5 * 1024 * 1024  # the line's bytes, not counting its line end
 
 
 DEFAULT_LIMITS = Limits()

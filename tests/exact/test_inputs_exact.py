@@ -54,7 +54,7 @@ def test_file_size_limit_is_exact(tmp_path: Path) -> None:
 
 def test_json_lines_line_limit_is_exact(tmp_path: Path) -> None:
     p = tmp_path / "p.jsonl"
-    p.write_bytes(b"x" * 99 + b"\n" + b"y" * 100 + b"\n")  # lines of 100 and 101 bytes
+    p.write_bytes(b"x" * 100 + b"\n" + b"y" * 101 + b"\r\n")  # 100 and 101 bytes, line ends apart
     got = [q.read_error is None for q in expand([str(p)], Limits(max_jsonl_line_bytes=100))]
     assert got == [True, False]
 
