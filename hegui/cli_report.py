@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from hegui.cli_validate import parse_outputs
+from hegui.cli_validate import base_dir_option, parse_outputs
 from hegui.reports.registry import FORMATS
 from hegui.validator.errors import EXIT_ERROR, HeguiError
 from hegui.validator.result import Batch
@@ -113,9 +113,14 @@ def _warn_changed(batch: Batch, specs: Mapping[str, Spec]) -> None:
               help="Language of messages [default: the language of the saved result].")
 @click.option("--spec", "spec_names", multiple=True, metavar="ID|DIR",
               help="Spec for rule titles and coverage [default: the result's spec ids].")
+@base_dir_option
 def report(result: str, fmt: str, outputs: tuple[str, ...], lang: Lang | None,
-           spec_names: tuple[str, ...]) -> None:
-    """Render a saved JSON result (RESULT.json, or - for stdin) in another format."""
+           spec_names: tuple[str, ...], base_dir: str | None) -> None:
+    """Render a saved JSON result (RESULT.json, or - for stdin) in another format.
+
+    Relative sources in the result are taken relative to the current directory: run it where
+    hegui validate ran, or its SARIF, JUnit and GitHub paths name other files.
+    """
     from hegui.reports import load_result, write_outputs
 
     pairs = parse_outputs(fmt, outputs)
@@ -127,7 +132,8 @@ def report(result: str, fmt: str, outputs: tuple[str, ...], lang: Lang | None,
     _warn_changed(loaded.batch, specs)
     sources = _sources(loaded.batch) if any(f == "html" for f, _ in pairs) else None
     try:
-        write_outputs(loaded.batch, specs, pairs, lang=lang or loaded.lang, sources=sources)
+        write_outputs(loaded.batch, specs, pairs, lang=lang or loaded.lang, sources=sources,
+                      base_dir=base_dir or ".")
     except HeguiError as exc:
         raise ReportError(str(exc)) from None
 

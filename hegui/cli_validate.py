@@ -22,6 +22,14 @@ def parse_outputs(fmt: str, outputs: tuple[str, ...]) -> list[tuple[str, str]]:
         raise click.BadParameter(str(exc), param_hint="--output") from None
 
 
+#: ``--base-dir``, shared by ``hegui validate`` and ``hegui report``.
+base_dir_option = click.option(
+    "--base-dir", metavar="DIR", type=click.Path(exists=True, file_okay=False),
+    help="Folder the SARIF, JUnit and GitHub reports name payload files relative to (SARIF: "
+         "originalUriBaseIds SRCROOT), so they do not depend on the working directory; files "
+         "outside it get absolute paths [default: the current directory].")
+
+
 def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str, str]:
     """``--context NAME=FILE`` options (and the ``--checklist FILE`` shorthand) as a dict."""
     out: dict[str, str] = {}
@@ -59,14 +67,16 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               help="Compare verdicts and rule ids with a test-pack manifest; exit 1 on mismatch.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print only the summary line (files given with --output are still written).")
+@base_dir_option
 def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | None,
              encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
              fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
-             expect: str | None, quiet: bool) -> None:
+             expect: str | None, quiet: bool, base_dir: str | None) -> None:
     """Validate payload files, folders (recursively), JSON Lines files, or - (stdin).
 
-    Exit codes: 0 all conformant, 1 any nonconformant, 2 usage error or a payload that could
-    not be evaluated.
+    Exit codes: 0 all conformant, 1 any nonconformant, 2 usage error, a payload that could
+    not be evaluated, or a report file that cannot be written (files are written atomically:
+    an existing report is replaced whole or left as it was).
     """
     pairs = parse_outputs(fmt, outputs)
     config = RunConfig(
@@ -81,7 +91,8 @@ def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | No
     if quiet:
         pairs = [(f, p) for f, p in pairs if p != "-"]
     sources = _sources(batch, pairs)
-    write_outputs(batch, runner.specs, pairs, lang=lang, sources=sources)
+    write_outputs(batch, runner.specs, pairs, lang=lang, sources=sources,
+                  base_dir=base_dir or ".")
     if quiet:
         click.echo(label("summary_line", lang, **batch.summary()))
     code = batch.exit_code()

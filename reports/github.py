@@ -4,6 +4,11 @@
 findings ``::notice``. Data is escaped as GitHub's runner expects (``%``, CR, LF), and property
 values additionally escape ``:`` and ``,``. A payload that could not be evaluated is an
 ``::error`` naming the reason; a final ``::notice`` carries the summary and provenance.
+
+``file=`` is what GitHub wants: a path relative to the repository root. Given a
+:class:`~hegui.reports.sources.BaseDir` (``--base-dir``, default the current directory: the
+checkout in a workflow), payloads under it are named relative to it and others by their
+absolute path; without one, sources are named as the results name them.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Mapping
 
 from hegui.reports.labels import label
 from hegui.reports.provenance import provenance
-from hegui.reports.sources import file_and_line, in_file
+from hegui.reports.sources import BaseDir, file_and_line, in_file, shown_path
 from hegui.validator.result import Batch, Finding
 from hegui.validator.spec import Lang, Spec
 
@@ -37,23 +42,26 @@ def command(name: str, message: str, **props: object) -> str:
 
 
 def render_github(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
-                  sources: Mapping[str, bytes] | None = None) -> str:
-    """Render ``batch`` as GitHub Actions annotations (``sources`` is not used)."""
+                  sources: Mapping[str, bytes] | None = None,
+                  base_dir: BaseDir | None = None) -> str:
+    """Render ``batch`` as GitHub Actions annotations, files relative to ``base_dir`` when
+    given (``sources`` is not used)."""
     out = []
     for r in batch.results:
         path, first = file_and_line(r.source)
         record_line = first if path != r.source else None
+        shown = shown_path(path, base_dir)
         for f in sorted(r.findings, key=Finding.sort_key):
             where = f.location.pointer or f.location.xpath
             message = f.message.get(lang) + (f" [{where}]" if where else "")
             loc = in_file(f.location, first)
-            out.append(command(COMMANDS[f.severity], message, file=path, line=loc.line,
+            out.append(command(COMMANDS[f.severity], message, file=shown, line=loc.line,
                                col=loc.column if loc.line is not None else None,
                                title=f.rule_id))
-        if r.verdict == "error":
-            out.append(command("error", r.reason(lang), file=path,
-                               line=record_line, title=f"hegui: {label('error', lang)}"))
-        out += [command("notice", f"{u.rule_id}: {u.reason.get(lang)}", file=path,
+        if r.verdict == "error":  # the file's verdict: the finding itself has its own line
+            out.append(command("error", r.reason(lang), file=shown, line=record_line,
+                               title=f"hegui: {label('error', lang)}"))
+        out += [command("notice", f"{u.rule_id}: {u.reason.get(lang)}", file=shown,
                         line=record_line, title=f"hegui: {label('unchecked', lang)} {u.rule_id}")
                 for u in r.rules_unchecked]
     prov = provenance(batch, specs)

@@ -1,11 +1,21 @@
-"""JUnit XML for CI test tabs (Jenkins, GitLab, Azure, ...): a test suite per payload.
+"""JUnit XML for CI test tabs (Jenkins, GitLab, Azure, ...): one test case per payload.
 
-Each payload is a ``<testsuite>`` named by its source. It holds one ``<testcase>`` per business
-rule evaluated on it (``Result.rules_evaluated``) and one per other rule id among its findings
-(structural ids). A test case fails when it has a finding at least as severe as the run's
-``fail_on`` option (default ``error``), so a suite has failures exactly when its payload is
-nonconformant; milder findings go to ``<system-out>``. A payload that could not be evaluated is
-one test case with an ``<error>``.
+Every payload is one ``<testcase>``, whatever its findings, so the test count of a run is its
+payload count. ``name`` is the source (relative to the base directory when one is given, as in
+SARIF; JSON Lines records keep their ``:line``), ``classname`` is ``<spec id>.<message type>``
+(the spec id alone when the message type is unknown, ``hegui`` when the spec is), so CI tools
+group the cases by spec and message type. ``time`` is the evaluation's wall time
+(``Result.elapsed_ms``) in seconds.
+
+A nonconformant payload's case has one ``<failure>`` listing every finding at least as severe as
+the run's ``fail_on`` option (default ``error``); a payload that could not be evaluated has one
+``<error>`` with the reason and its findings; a conformant one has neither. ``<system-out>``
+holds the payload's verdict, input hash, message type and encoding, the findings below
+``fail_on`` and the rules that could not be checked.
+
+Cases are grouped in one ``<testsuite>`` per spec (``<id> <version>``; payloads whose spec is
+unknown in a suite ``hegui``), in order of first appearance; suite properties carry the
+provenance and options, suite and root ``time`` are sums of the case times.
 """
 
 from __future__ import annotations
@@ -15,12 +25,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
 from hegui.reports.catalogue import RuleInfo, rule_catalogue
+from hegui.reports.labels import label, verdict_label
 from hegui.reports.provenance import option_items
-from hegui.validator.result import Batch, Finding, Result
+from hegui.reports.sources import BaseDir, file_and_line, in_file, shown_source
+from hegui.validator.result import Batch, Finding, Result, SpecRef
 from hegui.validator.spec import Lang, Spec
 from hegui.validator.verdicts import SEVERITY_ORDER, fails
 
 _NOT_XML = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+#: Name of the suite of payloads whose spec is unknown, and their classname.
+NO_SPEC = "hegui"
 
 
 def _x(text: str) -> str:
@@ -28,84 +43,103 @@ def _x(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _finding_text(f: Finding, lang: Lang, info: RuleInfo | None) -> str:
-    loc = f.location
-    where = " ".join(x for x in (
-        loc.pointer or loc.xpath,
-        None if loc.line is None else f"(line {loc.line}" + (
-            f", column {loc.column})" if loc.column is not None else ")")) if x)
+def seconds(elapsed_ms: float | None) -> str:
+    """A JUnit ``time`` (seconds, to the microsecond) of a time in milliseconds; ``0`` when
+    the payload was not evaluated."""
+    if not elapsed_ms:
+        return "0"
+    return f"{elapsed_ms / 1000:.6f}".rstrip("0").rstrip(".") or "0"
+
+
+def _colon(lang: Lang) -> str:
+    return "：" if lang == "zh" else ": "
+
+
+def _line_col(line: int, column: int | None, lang: Lang) -> str:
+    if lang == "zh":
+        return f"第 {line} 行" + (f"第 {column} 列" if column is not None else "")
+    return f"line {line}" + (f", column {column}" if column is not None else "")
+
+
+def finding_text(f: Finding, lang: Lang, info: RuleInfo | None, first_line: int = 1) -> str:
+    """A finding as lines of text: ``[severity] RULE: message``, then its location (in the
+    file: JSON Lines records are shifted to their line), value and basis."""
+    loc = in_file(f.location, first_line)
+    path = loc.pointer or loc.xpath
+    at = None if loc.line is None else _line_col(loc.line, loc.column, lang)
+    where = path or at
+    if path and at:
+        where = f"{path}（{at}）" if lang == "zh" else f"{path} ({at})"
     basis = f.basis or (info.basis_text(lang) if info else None)
+    c = _colon(lang)
     lines = [f"[{f.severity}] {f.rule_id}: {f.message.get(lang)}"]
     if where:
-        lines.append(f"  at {where}")
+        lines.append(f"  {label('location', lang)}{c}{where}")
     if f.value is not None:
-        lines.append(f"  value: {f.value}")
+        lines.append(f"  {label('value', lang)}{c}{f.value}")
     if basis:
-        lines.append(f"  basis: {basis}")
+        lines.append(f"  {label('basis', lang)}{c}{basis}")
     return "\n".join(lines)
 
 
-def _case_ids(r: Result) -> list[str]:
-    """Test case ids of a payload: rules evaluated, then other rule ids of its findings."""
-    ids = dict.fromkeys(r.rules_evaluated)
-    for f in r.findings:
-        ids.setdefault(f.rule_id, None)
-    return list(ids)
+def classname(r: Result) -> str:
+    """``<spec id>.<message type>``, or the part that is known, or ``hegui``."""
+    parts = [p for p in (r.spec.id if r.spec else None, r.message_type) if p]
+    return ".".join(parts) or NO_SPEC
 
 
-def _suite(r: Result, lang: Lang, fail_on: str, catalogue: Mapping[str, RuleInfo],
-           props: dict[str, str]) -> ET.Element:
-    suite = ET.Element("testsuite", name=_x(r.source))
-    properties = ET.SubElement(suite, "properties")
-    for k, v in {**props, "input_sha256": r.input_sha256, "verdict": r.verdict,
-                 "message_type": r.message_type or "", "encoding": r.encoding or "",
-                 **({"spec": f"{r.spec.id} {r.spec.version}", "spec_sha256": r.spec.sha256}
-                    if r.spec else {})}.items():
-        ET.SubElement(properties, "property", name=k, value=_x(v))
-    classname = _x(r.source)
-    tests = failures = errors = skipped = 0
+def _failure_message(failing: list[Finding], lang: Lang) -> str:
+    ids = ", ".join(dict.fromkeys(f.rule_id for f in failing))
+    n = len(failing)
+    if lang == "zh":
+        return f"{verdict_label('nonconformant', lang)}：{n} 个问题（{ids}）"
+    return f"{verdict_label('nonconformant', lang)}: {n} finding{'s' if n != 1 else ''} ({ids})"
+
+
+def _case(r: Result, lang: Lang, fail_on: str, catalogue: Mapping[str, RuleInfo],
+          base: BaseDir | None) -> ET.Element:
+    case = ET.Element("testcase", name=_x(shown_source(r.source, base)),
+                      classname=_x(classname(r)), time=seconds(r.elapsed_ms))
+    _, first = file_and_line(r.source)
+    findings = sorted(r.findings, key=Finding.sort_key)
+
+    def text(f: Finding) -> str:
+        return finding_text(f, lang, catalogue.get(f.rule_id), first)
+
+    c = _colon(lang)
+    out = [f"{label('verdict', lang)}{c}{verdict_label(r.verdict, lang)}",
+           f"input_sha256{c}{r.input_sha256}"]
+    if r.message_type:
+        out.append(f"{label('message_type', lang)}{c}{r.message_type}")
+    if r.encoding:
+        out.append(f"{label('encoding', lang)}{c}{r.encoding}")
     if r.verdict == "error":
-        case = ET.SubElement(suite, "testcase", name="evaluation", classname=classname, time="0")
+        stopped = next((f for f in findings if f.severity == "error"), None)
         err = ET.SubElement(case, "error", message=_x(r.reason(lang)),
-                            type="error")
-        err.text = _x("\n".join(_finding_text(f, lang, catalogue.get(f.rule_id))
-                                for f in r.findings) or r.reason(lang))
-        tests, errors = 1, 1
+                            type=_x(stopped.rule_id if stopped else "evaluation"))
+        err.text = _x("\n".join([r.reason(lang), *map(text, findings)]))
     else:
-        by_rule: dict[str, list[Finding]] = {}
-        for f in sorted(r.findings, key=Finding.sort_key):
-            by_rule.setdefault(f.rule_id, []).append(f)
-        for rule_id in _case_ids(r):
-            tests += 1
-            case = ET.SubElement(suite, "testcase", name=_x(rule_id), classname=classname,
-                                 time="0")
-            found = by_rule.get(rule_id, [])
-            failing = [f for f in found if fails(f.severity, fail_on)]
-            texts = [_finding_text(f, lang, catalogue.get(rule_id)) for f in found]
-            if failing:
-                failures += 1
-                fail = ET.SubElement(case, "failure", message=_x(failing[0].message.get(lang)),
-                                     type=_x(rule_id))
-                fail.text = _x("\n".join(texts))
-            elif texts:
-                ET.SubElement(case, "system-out").text = _x("\n".join(texts))
-        for u in r.rules_unchecked:  # applies, but a value it reads is broken: say so
-            tests += 1
-            skipped += 1
-            case = ET.SubElement(suite, "testcase", name=_x(u.rule_id), classname=classname,
-                                 time="0")
-            ET.SubElement(case, "skipped", message=_x(u.reason.get(lang)))
-    suite.set("tests", str(tests))
-    suite.set("failures", str(failures))
-    suite.set("errors", str(errors))
-    suite.set("skipped", str(skipped))
-    suite.set("time", "0")
-    return suite
+        failing = [f for f in findings if fails(f.severity, fail_on)]
+        if failing:
+            fail = ET.SubElement(case, "failure", message=_x(_failure_message(failing, lang)),
+                                 type="nonconformant")
+            fail.text = _x("\n".join(map(text, failing)))
+        out += [text(f) for f in findings if not fails(f.severity, fail_on)]
+    out += [f"{label('unchecked', lang)} {u.rule_id}{c}{u.reason.get(lang)}"
+            for u in r.rules_unchecked]
+    ET.SubElement(case, "system-out").text = _x("\n".join(out))
+    return case
+
+
+def _suite_name(ref: SpecRef | None) -> str:
+    return NO_SPEC if ref is None else f"{ref.id} {ref.version}"
 
 
 def render_junit(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
-                 sources: Mapping[str, bytes] | None = None) -> str:
-    """Render ``batch`` as JUnit XML (``sources`` is not used by this format)."""
+                 sources: Mapping[str, bytes] | None = None,
+                 base_dir: BaseDir | None = None) -> str:
+    """Render ``batch`` as JUnit XML, one test case per payload, names relative to
+    ``base_dir`` when given (``sources`` is not used by this format)."""
     fail_on = str(batch.options.get("fail_on") or "error")
     if fail_on not in SEVERITY_ORDER:
         fail_on = "error"
@@ -114,15 +148,33 @@ def render_junit(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
     props.update({f"option.{k}": v for k, v in option_items(batch.options)})
     if "fail_on" not in batch.options:
         props["fail_on"] = fail_on  # the default this report applied
-    root = ET.Element("testsuites", name="hegui")
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    groups: dict[SpecRef | None, list[Result]] = {}
     for r in batch.results:
-        suite = _suite(r, lang, fail_on, catalogue, props)
-        root.append(suite)
-        for k in totals:
-            totals[k] += int(suite.get(k, "0"))
-    for k, v in totals.items():
-        root.set(k, str(v))
-    root.set("time", "0")
+        groups.setdefault(r.spec, []).append(r)
+    root = ET.Element("testsuites", name="hegui")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    total_ms = 0.0
+    for ref, results in groups.items():
+        suite = ET.SubElement(root, "testsuite", name=_x(_suite_name(ref)))
+        properties = ET.SubElement(suite, "properties")
+        spec_props = {} if ref is None else {"spec": f"{ref.id} {ref.version}",
+                                              "spec_sha256": ref.sha256}
+        for k, v in {**props, **spec_props}.items():
+            ET.SubElement(properties, "property", name=k, value=_x(v))
+        cases = [_case(r, lang, fail_on, catalogue, base_dir) for r in results]
+        counts = {"tests": len(cases),
+                  "failures": sum(1 for c in cases if c.find("failure") is not None),
+                  "errors": sum(1 for c in cases if c.find("error") is not None)}
+        suite_ms = sum(r.elapsed_ms or 0.0 for r in results)
+        for k, n in counts.items():
+            suite.set(k, str(n))
+            totals[k] += n
+        suite.set("skipped", "0")
+        suite.set("time", seconds(suite_ms))
+        total_ms += suite_ms
+        suite.extend(cases)
+    for k, n in totals.items():
+        root.set(k, str(n))
+    root.set("time", seconds(total_ms))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

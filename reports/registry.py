@@ -1,11 +1,19 @@
 """The table of report formats, and writing rendered reports to files or standard output.
 
-Renderers are pure: ``(batch, specs, *, lang, sources) -> str``. This module is the only place
-in the package that does I/O.
+Renderers are pure: ``(batch, specs, *, lang, sources) -> str``; the CI formats (SARIF, JUnit,
+GitHub annotations) also take ``base_dir``, a :class:`~hegui.reports.sources.BaseDir` built
+here by :func:`locate_sources`. This module is the only place in the package that does I/O.
+Report files are written atomically: a temporary file in the destination's folder, flushed to
+disk, then renamed over the destination, so a reader never sees half a report.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import secrets
+import stat
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,6 +27,7 @@ from hegui.reports.json_result import render_json
 from hegui.reports.junit import render_junit
 from hegui.reports.markdown import render_markdown
 from hegui.reports.sarif import render_sarif
+from hegui.reports.sources import STDIN, BaseDir, file_and_line
 from hegui.reports.text import render_text
 from hegui.validator.errors import UsageError
 from hegui.validator.result import Batch
@@ -35,12 +44,27 @@ class Renderer(Protocol):
                  sources: Mapping[str, bytes] | None = None) -> str: ...
 
 
+class LocatingRenderer(Protocol):
+    """A renderer that names payload files relative to a base directory (the CI formats)."""
+
+    def __call__(self, batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
+                 sources: Mapping[str, bytes] | None = None,
+                 base_dir: BaseDir | None = None) -> str: ...
+
+
 #: Format name -> renderer.
 RENDERERS: Mapping[str, Renderer] = MappingProxyType({
     "text": render_text,
     "json": render_json,
     "html": render_html,
     "markdown": render_markdown,
+    "junit": render_junit,
+    "sarif": render_sarif,
+    "github": render_github,
+})
+
+#: The formats whose renderers take ``base_dir``.
+LOCATING_RENDERERS: Mapping[str, LocatingRenderer] = MappingProxyType({
     "junit": render_junit,
     "sarif": render_sarif,
     "github": render_github,
@@ -59,9 +83,89 @@ def renderer(fmt: str) -> Renderer:
 
 
 def render(fmt: str, batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
-           sources: Mapping[str, bytes] | None = None) -> str:
-    """Render ``batch`` in format ``fmt``."""
+           sources: Mapping[str, bytes] | None = None, base_dir: BaseDir | None = None) -> str:
+    """Render ``batch`` in format ``fmt`` (``base_dir`` is used by the CI formats)."""
+    if base_dir is not None and fmt in LOCATING_RENDERERS:
+        return LOCATING_RENDERERS[fmt](batch, specs, lang=lang, sources=sources,
+                                       base_dir=base_dir)
     return renderer(fmt)(batch, specs, lang=lang, sources=sources)
+
+
+def _under(path: Path, root: Path) -> str | None:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def locate_sources(batch: Batch, base_dir: str | os.PathLike[str] = ".") -> BaseDir:
+    """Where each payload file of ``batch`` lies relative to ``base_dir``.
+
+    Relative sources are taken relative to the current directory (where ``hegui validate``
+    named them). A file is under the base directory when its path, made absolute, is; or when
+    it is once symbolic links in its folder and in the base directory are resolved (so
+    ``/tmp/x`` and ``/private/tmp/x`` agree). The file itself is not resolved: a link in the
+    repository is named where it is, not where it points.
+    """
+    root = Path(os.path.normpath(Path(base_dir).absolute()))
+    real_root = root.resolve()
+    inside: dict[str, str] = {}
+    outside: dict[str, str] = {}
+    for r in batch.results:
+        path, _ = file_and_line(r.source)
+        if path == STDIN or path in inside or path in outside:
+            continue
+        absolute = Path(os.path.normpath(Path(path).absolute()))
+        rel = _under(absolute, root)
+        if rel is None:
+            rel = _under(absolute.parent.resolve() / absolute.name, real_root)
+        if rel is None:
+            outside[path] = str(absolute)
+        else:
+            inside[path] = rel
+    return BaseDir(str(root), inside, outside)
+
+
+def write_text_atomically(target: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``target`` through a temporary file in its folder: written,
+    flushed to disk, then renamed over ``target``. On any failure the temporary file is
+    removed and ``target`` is left as it was. An existing ``target`` keeps its permissions.
+    """
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    # os.open applies the umask to 0o666, as a plain open() would (mkstemp would give 0o600).
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _sync_folder(target.parent)
+
+
+def _make_folder(folder: Path) -> None:
+    """Create ``folder`` and its parents; a file in the way is "not a directory" (mkdir
+    would say "file exists", which names the wrong problem)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from None
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename to disk where the platform allows it (not on Windows)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def parse_output(value: str) -> tuple[str, str]:
@@ -85,16 +189,22 @@ def output_pairs(fmt: str, outputs: Sequence[str]) -> list[tuple[str, str]]:
 
 def write_outputs(batch: Batch, specs: Mapping[str, Spec], outputs: Sequence[tuple[str, str]],
                   lang: Lang, sources: Mapping[str, bytes] | None = None, *,
-                  stdout: TextIO | None = None) -> None:
+                  stdout: TextIO | None = None,
+                  base_dir: str | os.PathLike[str] | None = None) -> None:
     """Render each ``(fmt, path)`` of ``outputs`` and write it (``"-"``: standard output).
 
-    Every format is checked before anything is written. Parent folders are created. A file
-    that cannot be written is a :class:`ReportWriteError` (exit code 2).
+    Every format is checked before anything is written. Parent folders are created; files are
+    written atomically (:func:`write_text_atomically`). A file that cannot be written is a
+    :class:`ReportWriteError` (exit code 2) naming the file, in ``lang``. ``base_dir``: the
+    folder the CI formats name payload files relative to (None: as the results name them).
     """
     for fmt, _ in outputs:
         renderer(fmt)
+    located = None
+    if base_dir is not None and any(fmt in LOCATING_RENDERERS for fmt, _ in outputs):
+        located = locate_sources(batch, base_dir)
     for fmt, path in outputs:
-        text = render(fmt, batch, specs, lang=lang, sources=sources)
+        text = render(fmt, batch, specs, lang=lang, sources=sources, base_dir=located)
         if path == STDOUT:
             stream = stdout if stdout is not None else sys.stdout
             stream.write(text)
@@ -102,8 +212,7 @@ def write_outputs(batch: Batch, specs: Mapping[str, Spec], outputs: Sequence[tup
             continue
         target = Path(path)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="")
+            _make_folder(target.parent)
+            write_text_atomically(target, text)
         except OSError as exc:
-            raise ReportWriteError(
-                f"cannot write {fmt} report to {path}: {exc.strerror or exc}") from None
+            raise ReportWriteError.of(fmt, path, exc, lang) from None

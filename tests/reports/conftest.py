@@ -2,7 +2,8 @@
 
 The batch covers every case a renderer must handle: a conformant payload, nonconformant ones in
 both encodings (business rules, a structural finding, a related location, a hostile value), a
-conformant one with a warning, an unparsable payload and one whose spec is unknown. Coverage of
+conformant one with a warning, an unparsable payload and one whose spec is unknown (the only one
+without an evaluation time). Coverage of
 spec-mini: MINI-001/002 exercised, MINI-003 passed only, MINI-004 failed only, MINI-005 never
 reached.
 """
@@ -49,7 +50,7 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
 
     results = (
         Result("payloads/ok.json", "conformant", ref, "apply", "json",
-               _sha(sources["payloads/ok.json"]), (), apply_rules),
+               _sha(sources["payloads/ok.json"]), (), apply_rules, elapsed_ms=1.5),
         Result("payloads/bad-amount.json", "nonconformant", ref, "apply", "json",
                _sha(sources["payloads/bad-amount.json"]), (
                    Finding("guarantee.currency@enum", "error",
@@ -62,7 +63,7 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
                         (Location(pointer="/project/bidSecurityAmount", line=7, column=36),),
                         values={"guarantee.amount": "400,000.00",
                            "project.bidSecurityAmount": "500,000.00"}),
-               ), apply_rules),
+               ), apply_rules, elapsed_ms=12.25),
         Result("payloads/bad.xml", "nonconformant", ref, "apply", "xml",
                _sha(sources["payloads/bad.xml"]), (
                    rule("MINI-001", Location(xpath="/apply/guarantee/amount", line=2, column=14),
@@ -79,12 +80,12 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
                    Unchecked("MINI-003", Text(
                        zh="读取的 guarantee.validTo 未通过结构或数据类型检查",
                        en="reads guarantee.validTo, which failed the schema or datatype checks"),
-                       ("guarantee.validTo",)),)),
+                       ("guarantee.validTo",)),), elapsed_ms=30.125),
         Result("payloads/warn.json", "conformant", ref, "apply", "json",
                _sha(sources["payloads/warn.json"]), (
                    rule("MINI-002", Location(pointer="/guarantee/currency", line=3, column=52),
                         "HKD", values={"guarantee.currency": "HKD"}),
-               ), apply_rules),
+               ), apply_rules, elapsed_ms=2.0),
         Result("payloads/broken.json", "error", ref, None, "json",
                _sha(sources["payloads/broken.json"]), (
                    Finding("payload@parse", "error",
@@ -92,7 +93,8 @@ def build_batch(spec: Spec) -> tuple[Batch, dict[str, bytes]]:
                                 en="JSON cannot be parsed: ':' expected"),
                            "parse", Location(line=2, column=17)),
                ), (), Text(zh="载荷无法解析：第 2 行第 17 列缺少冒号",
-                           en="payload cannot be parsed: ':' expected at line 2, column 17")),
+                           en="payload cannot be parsed: ':' expected at line 2, column 17"),
+               elapsed_ms=0.5),
         Result("payloads/unknown.json", "error", None, None, None, _sha(b"{}\n"), (), (),
                Text(zh="未识别出规范：载荷未写明已知的报文类型",
                     en="no spec detected: payload names no known message type")),

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from hegui.cli_report import report
 from hegui.reports import render
+from hegui.reports.registry import locate_sources
 from hegui.validator.result import Batch
 from hegui.validator.spec import Spec
 
@@ -36,10 +37,11 @@ def _run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
 
 def test_rerender_in_every_format(saved: Path, tmp_path: Path, report_batch: Batch,
                                   report_specs: dict[str, Spec]) -> None:
+    here = locate_sources(report_batch)  # --base-dir defaults to the current directory
     for fmt in ("text", "markdown", "junit", "sarif", "github", "json"):
         code, out, err = _run(str(saved), "--format", fmt, "--spec", SPEC_DIR)
         assert code == 0, err
-        assert out == render(fmt, report_batch, report_specs, lang="en")
+        assert out == render(fmt, report_batch, report_specs, lang="en", base_dir=here)
 
 
 def test_outputs_to_files_and_lang(saved: Path, tmp_path: Path, report_batch: Batch,

@@ -10,7 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from hegui.reports.sarif import artifact_uri, render_sarif
+from hegui.reports.sarif import artifact_uri, base_uri, render_sarif
+from hegui.reports.sources import BaseDir
 from hegui.validator.result import Batch, Finding, Location
 from hegui.validator.spec import Lang, Spec
 
@@ -140,3 +141,92 @@ def test_json_lines_records_point_at_their_line_of_one_file() -> None:
     assert regions == [{"startLine": 3, "startColumn": 7}, {"startLine": 5, "startColumn": 7}]
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["index"]
             for r in run["results"]} == {0}
+
+
+def _lines_batch(*sources: str) -> Batch:
+    """A nonconformant payload per source, each with one finding at line 1, column 7."""
+    from hegui.validator.result import Result
+    from hegui.validator.spec import Text
+
+    finding = Finding("x@enum", "error", Text("zh", "en"), "schema",
+                      Location(pointer="/x", line=1, column=7))
+    return Batch(tuple(Result(s, "nonconformant", None, "t", "json", "0" * 64, (finding,))
+                       for s in sources), "0", "2026-01-01T00:00:00+00:00")
+
+
+def test_base_dir_makes_uris_relative_to_srcroot() -> None:
+    batch = _lines_batch("/w/repo/a b.json", "/w/repo/sub/b.jsonl:4", "/elsewhere/c.json", "-")
+    base = BaseDir("/w/repo",
+                   {"/w/repo/a b.json": "a b.json", "/w/repo/sub/b.jsonl": "sub/b.jsonl"},
+                   {"/elsewhere/c.json": "/elsewhere/c.json"})
+    doc = json.loads(render_sarif(batch, {}, lang="en", base_dir=base))
+    _validate(doc)
+    run = doc["runs"][0]
+    assert run["originalUriBaseIds"] == {"SRCROOT": {"uri": "file:///w/repo/"}}
+    assert [a["location"] for a in run["artifacts"]] == [
+        {"uri": "a%20b.json", "uriBaseId": "SRCROOT"},
+        {"uri": "sub/b.jsonl", "uriBaseId": "SRCROOT"},
+        {"uri": "file:///elsewhere/c.json"},  # outside the base dir: absolute, no base id
+        {"uri": "-"},  # standard input, as without a base dir
+    ]
+    physical = [r["locations"][0]["physicalLocation"] for r in run["results"]]
+    assert [p["artifactLocation"] for p in physical] == [
+        {"uri": "a%20b.json", "uriBaseId": "SRCROOT", "index": 0},
+        {"uri": "sub/b.jsonl", "uriBaseId": "SRCROOT", "index": 1},
+        {"uri": "file:///elsewhere/c.json", "index": 2},
+        {"uri": "-", "index": 3},
+    ]
+    assert physical[1]["region"] == {"startLine": 4, "startColumn": 7}
+
+
+def test_without_base_dir_no_uri_base_ids(report_batch: Batch) -> None:
+    run = json.loads(render_sarif(report_batch, {}, lang="en"))["runs"][0]
+    assert "originalUriBaseIds" not in run
+    assert all("uriBaseId" not in a["location"] for a in run["artifacts"])
+
+
+def test_uris_and_fingerprints_do_not_depend_on_how_the_source_was_named() -> None:
+    """``/w/x/a.json`` with base ``/w/x`` and ``a.json`` run in ``/w/x`` are one artifact."""
+    absolute = _lines_batch("/w/x/a.json")
+    relative = _lines_batch("a.json")
+    docs = [json.loads(render_sarif(b, {}, lang="en", base_dir=BaseDir("/w/x", {s: "a.json"})))
+            for b, s in ((absolute, "/w/x/a.json"), (relative, "a.json"))]
+    results = [d["runs"][0]["results"][0] for d in docs]
+    assert results[0]["locations"] == results[1]["locations"]
+    assert results[0]["partialFingerprints"] == results[1]["partialFingerprints"]
+
+
+@pytest.mark.parametrize(("root", "uri"), [("/w/x", "file:///w/x/"), ("/", "file:///"),
+                                           ("C:\\w\\报文", "file:///C:/w/%E6%8A%A5%E6%96%87/")])
+def test_base_uri(root: str, uri: str) -> None:
+    assert base_uri(root) == uri
+
+
+def test_error_notification_has_the_region_of_its_parse_error(report_batch: Batch) -> None:
+    inv = json.loads(render_sarif(report_batch, {}, lang="en"))["runs"][0]["invocations"][0]
+    broken = next(n for n in inv["toolExecutionNotifications"]
+                  if "broken.json" in n["message"]["text"])
+    assert broken["locations"][0]["physicalLocation"]["region"] == {"startLine": 2,
+                                                                    "startColumn": 17}
+    unknown = next(n for n in inv["toolExecutionNotifications"]
+                   if "unknown.json" in n["message"]["text"])
+    assert "region" not in unknown["locations"][0]["physicalLocation"]  # no line known
+
+
+def test_parse_error_of_a_json_lines_record_is_at_its_line_of_the_file() -> None:
+    from hegui.validator.result import Result
+    from hegui.validator.spec import Text
+
+    parse = Finding("payload@parse", "error", Text("无法解析", "cannot be parsed"), "parse",
+                    Location(pointer="", line=1, column=2))
+    encoding = Finding("payload@encoding", "error", Text("编码", "encoding"), "parse",
+                       Location(pointer="", line=1))
+    batch = Batch((Result("b.jsonl:7", "error", None, None, "json", "0" * 64, (parse,)),
+                   Result("b.jsonl:9", "error", None, None, "json", "0" * 64, (encoding,))),
+                  "0", "2026-01-01T00:00:00+00:00")
+    run = json.loads(render_sarif(batch, {}, lang="en"))["runs"][0]
+    _validate({"version": "2.1.0", "runs": [run]})
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in run["results"]]
+    assert regions == [{"startLine": 7, "startColumn": 2}, {"startLine": 9}]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [n["locations"][0]["physicalLocation"]["region"] for n in notes] == regions

@@ -90,3 +90,18 @@ def test_github_command_cannot_be_forged(report_batch: Batch) -> None:
     assert first.startswith("::error file=p%2Cq%3Ar.json,line=3,col=9,title=X-001::x%0A::error")
     assert not any(line.startswith("::error::forged") for line in out.splitlines())
     assert command("notice", "m") == "::notice::m"
+
+
+def test_github_files_relative_to_the_base_dir(report_batch: Batch) -> None:
+    """``file=`` is relative to the base dir (the repository root GitHub wants) when the payload
+    lies under it, absolute when it does not."""
+    from hegui.reports.sources import BaseDir
+
+    sources = [r.source for r in report_batch.results]
+    base = BaseDir("/ci/repo", {s: f"checks/{s}" for s in sources[:-1]},
+                   {sources[-1]: "/other/unknown.json"})
+    lines = render_github(report_batch, {}, lang="en", base_dir=base).splitlines()
+    files = {p.split("=", 1)[1] for line in lines[:-1] for p in line.split("::")[1].split(",")
+             if p.startswith(("error file=", "warning file=", "notice file="))}
+    assert files == {f"checks/{s}" for s in sources[1:-1]} | {"/other/unknown.json"}
+    assert lines[0].startswith("::error file=checks/payloads/bad-amount.json,line=4,col=15,")
