@@ -4,6 +4,10 @@ The pre-commit hook of ``.pre-commit-hooks.yaml`` is run by pre-commit itself (`
 the example ``docs/ci/pre-commit-config.yaml``) from a git copy of the working tree; the hegui
 commands of the GitHub Actions and GitLab CI examples are run on example payloads, and the files
 their upload steps name are checked (SARIF against the OASIS schema, JUnit parsed).
+
+The pre-commit tests (slow tier) install hegui into a hook environment with pip, three times:
+``try-repo`` keeps a store of its own per call. About 50 s on an idle two-core machine with a
+warm pip cache; each pre-commit call is bounded by ``TIMEOUT``.
 """
 
 from __future__ import annotations
