@@ -56,7 +56,7 @@ class Validator:
         if work.stopped is not None:  # findings as recorded: the stopping one last
             return Result(work.source, "error", self.ref, mt, work.encoding, sha,
                           tuple(work.findings), error=work.stopped_text, stages=runs)
-        findings = tuple(sorted(work.findings, key=Finding.sort_key))
+        findings = tuple(sorted(work.findings + work.suppression_notes(), key=Finding.sort_key))
         if work.failures:
             return Result(work.source, "error", self.ref, mt, work.encoding, sha, findings,
                           work.evaluated, error=_joined(work.failures), stages=runs,

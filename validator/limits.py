@@ -19,6 +19,12 @@ class Limits:
     max_bytes: int = 20 * 1024 * 1024
     max_depth: int = 64
     max_jsonl_line_bytes: int = 5 * 1024 * 1024  # the line's bytes, not counting its line end
+    #: Findings kept per rule id and per payload; the rest are counted in one note per rule.
+    max_findings_per_rule: int = 100
+    max_findings: int = 1000
+    #: Schema errors read per payload; beyond it the schema check stops (the payload is
+    #: nonconformant already) and the datatype and rule checks do not run, as the result says.
+    max_schema_errors: int = 10_000
 
 
 DEFAULT_LIMITS = Limits()

@@ -37,13 +37,15 @@ def pointer_of(path: str, index: int | None = None) -> str:
 def locate_json(findings: Sequence[Finding], data: bytes) -> list[Finding]:
     """``findings`` with the line and column of their pointer in the JSON source."""
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    positions = json_positions(text)
+    positions = json_positions(text, {f.location.pointer for f in findings
+                                      if f.location.pointer is not None})
     return [_with_position(f, positions) for f in findings]
 
 
 def locate_xml(findings: Sequence[Finding], trace: XmlTrace, data: bytes) -> list[Finding]:
     """``findings`` with the XPath, line and column of their pointer in the XML source."""
-    return [_with_xml_position(f, trace, data) for f in findings]
+    lines = data.split(b"\n")
+    return [_with_xml_position(f, trace, lines) for f in findings]
 
 
 def _nearest(pointer: str, table: Mapping[str, Any]) -> str | None:
@@ -67,7 +69,7 @@ def _with_position(f: Finding, positions: Mapping[str, tuple[int, int]]) -> Find
     return dataclasses.replace(f, location=Location(pointer=loc.pointer, line=line, column=col))
 
 
-def _with_xml_position(f: Finding, trace: XmlTrace, data: bytes) -> Finding:
+def _with_xml_position(f: Finding, trace: XmlTrace, lines: Sequence[bytes]) -> Finding:
     loc = f.location
     if loc.pointer is None:
         return f
@@ -79,14 +81,13 @@ def _with_xml_position(f: Finding, trace: XmlTrace, data: bytes) -> Finding:
         rest = loc.pointer[len(hit):].strip("/").split("/")
         xpath += "".join(f"[{int(r) + 1}]" if is_index(r) else f"/{r}" for r in rest)
     line = trace.lines.get(hit) or None
-    column = _xml_column(data, line, trace.elements.get(hit)) if line else None
+    column = _xml_column(lines, line, trace.elements.get(hit)) if line else None
     return dataclasses.replace(f, location=Location(xpath=xpath, line=line, column=column))
 
 
-def _xml_column(data: bytes, line: int, el: etree._Element | None) -> int | None:
+def _xml_column(lines: Sequence[bytes], line: int, el: etree._Element | None) -> int | None:
     if el is None:
         return None
-    lines = data.split(b"\n")
     if line > len(lines):
         return None
     text = lines[line - 1]

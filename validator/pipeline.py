@@ -68,12 +68,23 @@ class Work:
     stopped: str | None = None  # why evaluation could not go on (English, for stage reasons)
     stopped_text: Text | None = None  # the same, in both languages (the result's ``error``)
     runs: list[StageRun] = field(default_factory=list)
+    #: Findings left out by the limits: rule id -> (count, stage).
+    suppressed: dict[str, tuple[int, FindingStage]] = field(default_factory=dict)
+    truncated: bool = False  # the schema check stopped at Limits.max_schema_errors
     _trace: XmlTrace | None = None
+    _counts: dict[str, int] = field(default_factory=dict)
 
     def add(self, rule_id: str, severity: Severity, message: Text, stage: FindingStage,
             pointer: str, *, value: Any = None, basis: str | None = None,
             related: tuple[Location, ...] = ()) -> None:
-        """Record a finding at a JSON Pointer of the canonical document."""
+        """Record a finding at a JSON Pointer of the canonical document (or count it as
+        suppressed beyond the findings limits)."""
+        n = self._counts[rule_id] = self._counts.get(rule_id, 0) + 1
+        limits = self.options.limits
+        if n > limits.max_findings_per_rule or len(self.findings) >= limits.max_findings:
+            count, _ = self.suppressed.get(rule_id, (0, stage))
+            self.suppressed[rule_id] = (count + 1, stage)
+            return
         self.findings.append(Finding(rule_id, severity, message, stage, Location(pointer=pointer),
                                      basis, None if value is None else shorten(str(value)),
                                      related))
@@ -84,6 +95,17 @@ class Work:
         self.findings.append(Finding(rule_id, "error", text, "parse", location or Location()))
         self.stopped = reason or text.en
         self.stopped_text = text
+
+    def suppression_notes(self) -> list[Finding]:
+        """One note per rule whose findings went over the limits: how many were left out."""
+        limits = self.options.limits
+        return [Finding("payload@suppressed", "info", Text(
+            f"规则 {rule_id} 另有 {count} 条发现未列出（每条规则最多 {limits.max_findings_per_rule}"
+            f" 条，每个载荷最多 {limits.max_findings} 条）",
+            f"{count} more findings of {rule_id} not listed (limits: "
+            f"{limits.max_findings_per_rule} per rule, {limits.max_findings} per payload)"),
+            stage, Location(pointer=""), value=str(count))
+            for rule_id, (count, stage) in sorted(self.suppressed.items())]
 
     def xml_trace(self) -> XmlTrace | None:
         """Where each pointer sits in the XML source (computed on first need only)."""

@@ -73,11 +73,10 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
         return bool(paths)
 
     rules = rt.rules_for(message_type)
-    # Context documents (a whole checklist) are converted for CEL once per payload, not once
-    # per rule: every rule that reads one shares a prepared activation.
-    shared: Any = rt.env.activation(values) if any(r.context for r in rules) else values
+    # Values (a whole checklist, a list of thousands of items) are converted for CEL once per
+    # payload, not once per rule: every rule shares one prepared activation.
+    values_for: Any = rt.env.activation(values)
     for rule in rules:
-        values_for = shared if rule.context else values
         when = rt.when_program(rule.id)
         program = rt.program(rule.id)
         if when is not None:

@@ -6,6 +6,8 @@ A platform-profile mapping stage or an envelope stage is one more object in :dat
 
 from __future__ import annotations
 
+import itertools
+
 from hegui.validator import structure
 from hegui.validator.codec import xml_to_json
 from hegui.validator.expectations import expected
@@ -25,6 +27,7 @@ from hegui.validator.record import build_record
 from hegui.validator.result import Location, Unchecked
 from hegui.validator.rules import run_rules
 from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
+from hegui.validator.schema_budget import json_errors
 from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.spec import Text
 
@@ -143,8 +146,14 @@ class SchemaStage:
         spec = rt.spec
         errors: list[structure.StructuralError] = []
         if not structure.is_valid(rt, mt, doc, root):
-            errors += (structure.check_xml(rt, mt, root) if root is not None
-                       else structure.check_json(rt, mt, doc))
+            most = work.options.limits.max_schema_errors
+            if root is not None:
+                found = structure.check_xml(rt, mt, root)
+                errors += itertools.islice(found, most)
+                work.truncated = len(errors) == most and next(found, None) is not None
+            else:
+                listed, work.truncated = json_errors(rt, mt, doc, most)
+                errors += listed
             # Presence, found the same way for both encodings (see presence); a schema-valid
             # payload has every required element, so this runs only after schema errors.
             errors += missing_required(spec, mt, doc)
@@ -166,6 +175,15 @@ class SchemaStage:
             work.add(e.rule_id, "error", structural_text(e.path, facet, shown, element, want),
                      "schema", e.pointer, value=e.value, basis=basis)
         work.invalid = frozenset(invalid)
+        if work.truncated:
+            most = work.options.limits.max_schema_errors
+            work.add("payload@truncated", "info", Text(
+                f"结构错误超过 {most} 处，结构检查到此为止；数据类型和业务规则未检查",
+                f"over {most} schema errors: the schema check stopped there; datatypes and "
+                "business rules were not checked"), "schema", "")
+            work.unchecked += [Unchecked(r.id, Text(
+                f"结构错误超过 {most} 处，未检查", f"not checked: over {most} schema errors"))
+                for r in rt.rules_for(mt.id)]
 
 
 #: Facets of one value, most telling first: a value is reported once, by the first that fails
@@ -185,7 +203,7 @@ def one_per_value(errors: list[structure.StructuralError]) -> list[structure.Str
     seen: set[tuple[str, str]] = set()
     out = []
     for e in errors:
-        if e.facet in VALUE_FACETS and best[e.pointer] is not e:
+        if e.facet in VALUE_FACETS and best.get(e.pointer) is not e:
             continue
         if (e.rule_id, e.pointer) not in seen:
             seen.add((e.rule_id, e.pointer))
@@ -199,8 +217,9 @@ class DatatypeStage:
     name = "datatypes"
 
     def skip_reason(self, work: Work) -> str | None:
-        """Always runs once the message type is known (on what the schema left valid)."""
-        return None
+        """Runs once the message type is known (on what the schema left valid), unless the
+        schema check stopped at its error limit."""
+        return "schema check stopped at its error limit" if work.truncated else None
 
     def run(self, work: Work) -> None:
         """Set ``work.record``; datatype problems are findings."""
@@ -219,6 +238,8 @@ class RuleStage:
 
     def skip_reason(self, work: Work) -> str | None:
         """Runs whenever there is a record (rules read only valid values)."""
+        if work.truncated:
+            return "schema check stopped at its error limit"
         return None if work.record is not None else "no record"
 
     def run(self, work: Work) -> None:
