@@ -10,6 +10,7 @@ import click
 import orjson
 from lxml import etree
 
+from hegui.validator.characters import first_unwritable
 from hegui.validator.codec import json_to_xml, xml_to_json
 from hegui.validator.errors import UsageError
 from hegui.validator.identify import spec_for_message_type, spec_for_namespace
@@ -29,7 +30,15 @@ def convert_bytes(data: bytes, name: str, spec: Spec | None, to: str) -> bytes:
         if not isinstance(doc, dict):
             raise UsageError(f"{name}: a payload must be a JSON object")
         spec = spec or _spec_for_message(str(doc.get("messageType")))
-        return json_to_xml(doc, spec)
+        problem = first_unwritable(doc)
+        if problem is not None:
+            where, zh, en = problem
+            raise UsageError(f"{name}: 无法写成 XML：{where or '/'} {zh} / cannot be written as "
+                             f"XML: at {where or '/'} {en}")
+        try:
+            return json_to_xml(doc, spec)
+        except ValueError as exc:  # anything else lxml refuses to write
+            raise UsageError(f"{name}: 无法写成 XML / cannot be written as XML: {exc}") from None
     try:
         root = parse_xml(data).root
     except XmlParseError as exc:

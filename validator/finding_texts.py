@@ -25,6 +25,11 @@ _FACET_TEXT = {
     "required": ("缺少必填数据元", "required element is missing"),
     "blank": ("必填数据元为空", "required element is empty or blank"),
     "unexpected": ("不允许出现的数据元", "element is not allowed here"),
+    "character": ("含有 XML 1.0 不允许的字符（如 U+0000），此记录无法写成 XML",
+                  "holds a character XML 1.0 forbids (such as U+0000): the record has no XML "
+                  "encoding"),
+    "attribute": ("带有不允许的属性（数据只写在元素中）",
+                  "carries an attribute, which is not allowed (data is carried in elements only)"),
     "type": ("数据类型错误", "wrong type"),
     "pattern": ("格式不符合规定", "does not match the required format"),
     "maxLength": ("长度超过上限", "is too long"),

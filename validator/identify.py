@@ -30,14 +30,40 @@ def sniff_encoding(data: bytes, name: str = "") -> Encoding | None:
         return "xml"
     if lower.endswith(".json"):
         return "json"
+    if wide_codec(data) is not None:
+        return "xml"  # UTF-16 or UTF-32: only XML may be in them (RFC 8259 §8.1: JSON is UTF-8)
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"<":
         return "xml"
     if head in (b"{", b"["):
         return "json"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "xml"  # UTF-16 with BOM: only XML may declare it
     return None
+
+
+#: The first bytes of an XML document in UTF-16 or UTF-32, with or without a byte-order mark
+#: (XML 1.0, Appendix F.1), and the codec that reads it; the longest marks come first.
+_WIDE = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le"),
+)
+
+
+def wide_codec(data: bytes) -> str | None:
+    """The codec of a payload in UTF-16 or UTF-32 (by byte-order mark or by the bytes of its
+    first ``<``), or None for UTF-8 and the other ASCII-compatible encodings."""
+    return next((codec for mark, codec in _WIDE if data.startswith(mark)), None)
+
+
+def head_as_utf8(data: bytes, size: int = 4096) -> bytes:
+    """The start of a payload as UTF-8 bytes, for the peeks (UTF-16 and UTF-32 decoded)."""
+    codec = wide_codec(data)
+    if codec is None:
+        return data[:size]
+    width = 4 if "32" in codec else 2
+    text = data[:size * width].decode(codec, "ignore").lstrip("\ufeff")
+    return text.encode("utf-8", "ignore")
 
 
 #: What an empty (or whitespace-only) input is told.
@@ -56,7 +82,7 @@ _MESSAGE_TYPE = re.compile(rb'"messageType"\s*:\s*"([^"\\]+)"')
 
 def peek_xml_namespace(data: bytes) -> str | None:
     """The first namespace declared near the start of an XML payload."""
-    m = _XMLNS.search(data, 0, 4096)
+    m = _XMLNS.search(head_as_utf8(data), 0, 4096)
     return m.group(1).decode("utf-8", "replace") if m else None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 from hegui.validator import structure
+from hegui.validator.characters import illegal_characters
 from hegui.validator.codec import xml_to_json
 from hegui.validator.expectations import expected
 from hegui.validator.finding_texts import DATATYPE_BASIS, parse_text, structural_text
@@ -159,6 +160,8 @@ class SchemaStage:
             errors += missing_required(spec, mt, doc)
         else:  # the schemas accept "" and "  ": a required element must carry a value
             errors += missing_required(spec, mt, doc, absent=False)
+        if root is None:  # XML cannot hold these characters at all (see characters)
+            errors += illegal_characters(spec, mt, doc)
         trace = work.xml_trace() if errors and root is not None else None
         if trace is not None:  # no XSD error means no unknown element either
             for p in trace.unknown:

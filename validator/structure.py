@@ -15,9 +15,11 @@ from typing import Any
 import orjson
 from lxml import etree
 
+from hegui.validator.codec import namespace_of
 from hegui.validator.runtime import Runtime, schema_files
 from hegui.validator.safe_json import is_index
 from hegui.validator.spec import Element, MessageType, Spec
+from hegui.validator.xml_paths import PathIndex
 
 __all__ = ["StructuralError", "check_json", "check_xml", "is_valid", "path_of", "schema_files"]
 
@@ -83,8 +85,44 @@ _JSON_FACETS = {
 def is_valid(rt: Runtime, mt: MessageType, doc: Any, root: etree._Element | None) -> bool:
     """Whether the payload (XML ``root`` when given, else JSON ``doc``) passes its schema."""
     if root is not None:
-        return bool(rt.xsd.validate(root))
+        return bool(rt.xsd.validate(root)) and not _padded_decimals(rt, mt, root)
     return bool(rt.json_validator(mt.id).is_valid(doc))
+
+
+def _padded_decimals(rt: Runtime, mt: MessageType, root: etree._Element
+                     ) -> list[etree._Element]:
+    """Money and rate elements whose text has white space around it (``<amount> 1.00
+    </amount>``). XSD collapses the white space of ``xs:decimal`` before its facets, so the
+    XSD accepts what the JSON encoding's pattern rejects (``" 1.00"``): this is the check
+    that keeps the two encodings of one record one verdict."""
+    find = rt.memo(("hegui.structure.padded-decimals", mt.id),
+                   lambda: _padded_xpath(rt.spec, mt))
+    found = find(root) if find is not None else []
+    return [el for el in found if isinstance(el, etree._Element)]
+
+
+def _padded_xpath(spec: Spec, mt: MessageType) -> etree.XPath | None:
+    paths: list[str] = []
+
+    def group(gid: str, prefix: str) -> None:
+        for e in spec.groups[gid].elements:
+            step = f"{prefix}/h:{e.name}"
+            of = e.facets.get("of")
+            if e.datatype in ("money", "rate"):
+                paths.append(step)
+            elif e.datatype == "group":
+                group(e.facets["group"], step)
+            elif isinstance(of, str):
+                group(of, f"{step}/*")
+            elif isinstance(of, Element) and of.datatype in ("money", "rate"):
+                paths.append(f"{step}/*")
+    for s in mt.sections:
+        group(s.group, f"/*/h:{s.name}/*" if s.is_list else f"/*/h:{s.name}")
+    if not paths:
+        return None
+    return etree.XPath(f"({' | '.join(paths)})"
+                       "[string-length(.) != string-length(normalize-space(.))]",
+                       namespaces={"h": namespace_of(spec)})
 
 
 def check_json(rt: Runtime, mt: MessageType, doc: Any) -> Iterator[StructuralError]:
@@ -138,24 +176,33 @@ _XSD_NAMES = {
 
 def check_xml(rt: Runtime, mt: MessageType, root: etree._Element) -> Iterator[StructuralError]:
     """Schema errors of a parsed XML payload of message type ``mt``."""
+    yield from _xsd_errors(rt, mt, root)
+    for el in _padded_decimals(rt, mt, root):
+        yield _xml_error(rt.spec, mt, _tokens(rt.spec, mt, el, root), "pattern",
+                         "white space around a decimal", el.text)
+
+
+def _xsd_errors(rt: Runtime, mt: MessageType, root: etree._Element
+                ) -> Iterator[StructuralError]:
     spec, xsd = rt.spec, rt.xsd
     if xsd.validate(root):
         return
     tree = root.getroottree()
     prefixes = {k: v for k, v in root.nsmap.items() if k}
+    index = PathIndex(root)  # linear: a long list with an error per item stays cheap
     for entry in xsd.error_log:
-        try:  # libxml2 writes paths with the payload's own prefixes
-            found = tree.xpath(entry.path, namespaces=prefixes) if entry.path else []
-        except etree.XPathError:
-            found = []
-        el = found[0] if isinstance(found, list) and found else root
-        if not isinstance(el, etree._Element):
+        el = index.element(entry.path)
+        if el is None:
+            el = _by_xpath(tree, entry.path, prefixes)
+        if el is None:
             el = root
-        tokens = _tokens(spec, mt, el, root)
+        tokens = _tokens(spec, mt, el, root, index)
         msg = entry.message
         m = _XSD_FACET.search(msg)
         if m:
             facet = _XSD_NAMES.get(m.group(1), m.group(1))
+            if facet == "pattern" and _native(spec, mt, tokens):
+                facet = "type"  # the XML spelling of a JSON integer or boolean: `1`, `+5`
             yield _xml_error(spec, mt, tokens, facet, msg, el.text)
         elif "Missing child element" in msg:
             continue  # libxml2 also lists optional names here; presence.py reports the required
@@ -164,18 +211,49 @@ def check_xml(rt: Runtime, mt: MessageType, root: etree._Element) -> Iterator[St
                 continue  # an item beyond maxItems: presence.py reports `<list>@maxItems`
             yield _xml_error(spec, mt, tokens, "unexpected", msg, None)
         elif "is not a valid value of the atomic type" in msg or "not a valid value" in msg:
-            _, element = path_of(spec, mt, tokens)
-            facet = "type" if element is not None and element.datatype in (
-                "integer", "boolean") else "pattern"
+            facet = "type" if _native(spec, mt, tokens) else "pattern"
             yield _xml_error(spec, mt, tokens, facet, msg, el.text)
+        elif "The attribute" in msg and "is not allowed" in msg:
+            # Data is carried in elements only (docs/spec-format.md); xml:base, xml:lang or any
+            # other attribute is no value of the record, so the JSON twin has nothing to match.
+            path = _xml_error(spec, mt, tokens, "attribute", msg, None).path or "payload"
+            yield StructuralError(path, "attribute", "".join(f"/{t}" for t in tokens), msg,
+                                  _attribute_name(msg))
         elif "No matching global declaration" in msg:
             yield StructuralError("payload", "root", "", msg, None)
         else:
             yield _xml_error(spec, mt, tokens, "type", msg, el.text)
 
 
+def _attribute_name(message: str) -> str | None:
+    """The attribute libxml2 names in "The attribute 'x' is not allowed."."""
+    m = re.search(r"attribute '([^']+)'", message)
+    if m is None:
+        return None
+    return m.group(1).replace("{http://www.w3.org/XML/1998/namespace}", "xml:")
+
+
+def _native(spec: Spec, mt: MessageType, tokens: list[str | int]) -> bool:
+    """Whether the element at ``tokens`` is an integer or a boolean: JSON writes those as
+    native values, so a wrong XML spelling of one (``1`` or ``yes`` for a boolean, ``+5`` or
+    ``05`` for an integer; the XSD's lexical patterns reject them) is ``@type`` as in JSON."""
+    _, element = path_of(spec, mt, tokens)
+    return element is not None and element.datatype in ("integer", "boolean")
+
+
+def _by_xpath(tree: etree._ElementTree, path: str | None,
+              prefixes: dict[str, str]) -> etree._Element | None:
+    """The element at ``path`` by XPath (for paths :class:`PathIndex` does not read)."""
+    try:  # libxml2 writes paths with the payload's own prefixes
+        found = tree.xpath(path, namespaces=prefixes) if path else []
+    except etree.XPathError:
+        return None
+    el = found[0] if isinstance(found, list) and found else None
+    return el if isinstance(el, etree._Element) else None
+
+
 def _tokens(spec: Spec, mt: MessageType, el: etree._Element,
-            root: etree._Element) -> list[str | int]:
+            root: etree._Element, index: PathIndex | None = None) -> list[str | int]:
     """JSON Pointer tokens of an XML element: list items become their index (spec-driven)."""
     chain: list[etree._Element] = []
     node: etree._Element | None = el
@@ -189,9 +267,7 @@ def _tokens(spec: Spec, mt: MessageType, el: etree._Element,
     for node in chain:
         name = etree.QName(node).localname
         if in_list:
-            parent = node.getparent()
-            siblings = [c for c in parent if isinstance(c.tag, str)] if parent is not None else []
-            tokens.append(siblings.index(node) if node in siblings else 0)
+            tokens.append((index or PathIndex(root)).position(node))
             in_list = False
             continue
         tokens.append(name)
