@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from hegui.reports import FORMATS, output_pairs, write_outputs
 from hegui.reports.labels import label
 from hegui.validator.engine import Options
 from hegui.validator.errors import EXIT_ERROR, UsageError
+from hegui.validator.limits import DEFAULT_LIMITS
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Lang, Severity
 
@@ -67,11 +69,18 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               help="Compare verdicts and rule ids with a test-pack manifest; exit 1 on mismatch.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print only the summary line (files given with --output are still written).")
+@click.option("--max-findings-per-rule", type=click.IntRange(min=1),
+              default=DEFAULT_LIMITS.max_findings_per_rule, show_default=True,
+              help="Findings kept per rule id and payload; the rest are counted in one note.")
+@click.option("--max-findings", type=click.IntRange(min=1),
+              default=DEFAULT_LIMITS.max_findings, show_default=True,
+              help="Findings kept per payload; the rest are counted in one note per rule.")
 @base_dir_option
 def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | None,
              encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
              fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
-             expect: str | None, quiet: bool, base_dir: str | None) -> None:
+             expect: str | None, quiet: bool, max_findings_per_rule: int, max_findings: int,
+             base_dir: str | None) -> None:
     """Validate payload files, folders (recursively), JSON Lines files, or - (stdin).
 
     Exit codes: 0 all conformant, 1 any nonconformant, 2 usage error, a payload that could
@@ -82,7 +91,9 @@ def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | No
     config = RunConfig(
         spec=spec_id,
         options=Options(message_type=message_type, encoding=encoding,  # type: ignore[arg-type]
-                        fail_on=fail_on),
+                        fail_on=fail_on, limits=dataclasses.replace(
+                            DEFAULT_LIMITS, max_findings_per_rule=max_findings_per_rule,
+                            max_findings=max_findings)),
         contexts=parse_contexts(contexts, checklist))
     runner = Runner(config)
     # A test pack's manifest sits in the pack's folder: it is the expectation, not a payload.

@@ -75,3 +75,28 @@ def test_batch_keeps_every_input_in_order(minispec: Any, tmp_path: Path,
                    ("good.json", "conformant", [])]
     assert batch.summary() == {"total": 4, "conformant": 1, "nonconformant": 1, "error": 2}
     assert batch.exit_code() == 2
+
+
+def test_unreadable_folders_are_inputs_with_a_reason(tmp_path: Path,
+                                                     monkeypatch: Any) -> None:
+    """A folder the walk cannot list, inside a folder or given itself, is an input with the
+    reason (root reads every folder, so the refusal is simulated; tests/evil runs the real
+    thing as an unprivileged user where it can)."""
+    import os
+
+    (tmp_path / "in" / "locked").mkdir(parents=True)
+    (tmp_path / "in" / "ok.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "top").mkdir()
+    real = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path).name in ("locked", "top"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    got = [(Path(p.source).relative_to(tmp_path).as_posix(),
+            p.read_error.en if p.read_error else None)
+           for p in expand([str(tmp_path / "in"), str(tmp_path / "top")])]
+    assert got == [("in/locked", "cannot read folder: Permission denied"),
+                   ("in/ok.json", None), ("top", "cannot read folder: Permission denied")]
