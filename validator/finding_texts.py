@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hegui.validator.parser_texts import original
 from hegui.validator.spec import Element, Text
 
 _PARSE_TEXT = {
@@ -44,10 +45,16 @@ _FACET_TEXT = {
 }
 
 
-def parse_text(facet: str, detail: str) -> Text:
-    """Why a payload could not be parsed (``facet`` as the parsers name it)."""
+def parse_text(facet: str, detail: Text | str) -> Text:
+    """Why a payload could not be parsed (``facet`` as the parsers name it).
+
+    ``detail`` is the parser error's ``text`` (:class:`~hegui.validator.safe_json.JsonParseError`,
+    :class:`~hegui.validator.safe_xml.XmlParseError`); a bare string is a parser's own English,
+    kept as its original text (原文) in the Chinese message.
+    """
     zh, en = _PARSE_TEXT.get(facet, _PARSE_TEXT["parse"])
-    return Text(f"载荷{zh}：{detail}", f"payload {en}: {detail}")
+    said = detail if isinstance(detail, Text) else original(detail)
+    return Text(f"载荷{zh}：{said.zh}", f"payload {en}: {said.en}")
 
 
 def structural_text(path: str, facet: str, value: str | None, element: Element | None,

@@ -15,10 +15,24 @@ from typing import Any
 import orjson
 
 from hegui.validator.limits import DEFAULT_LIMITS, Limits, PayloadParseError
+from hegui.validator.parser_texts import at, json_syntax, orjson_refusal
+from hegui.validator.spec import Text
 
 
 class JsonParseError(PayloadParseError):
-    """The bytes are not an acceptable JSON text."""
+    """The bytes are not an acceptable JSON text; ``text`` says why in both languages (its
+    English is also the exception's message)."""
+
+    def __init__(self, text: Text, facet: str, line: int | None = None,
+                 column: int | None = None):
+        super().__init__(text.en, facet, line, column)
+        self.text = text
+
+
+def too_large(size: int, limit: int) -> Text:
+    """The size-limit message shared by the JSON and XML parsers."""
+    return Text(f"载荷大小为 {size} 字节，超过 {limit} 字节的上限",
+                f"payload is {size} bytes, over the limit of {limit}")
 
 
 @dataclass(frozen=True)
@@ -46,8 +60,7 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
 def parse_json(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedJson:
     """Parse ``data`` strictly or raise :class:`JsonParseError`."""
     if len(data) > limits.max_bytes:
-        raise JsonParseError(f"payload is {len(data)} bytes, over the limit of {limits.max_bytes}",
-                             "limit")
+        raise JsonParseError(too_large(len(data), limits.max_bytes), "limit")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a UTF-8 BOM is tolerated (RFC 8259 §8.1 allows parsers to ignore it)
     try:
@@ -56,8 +69,16 @@ def parse_json(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedJson:
         raise _explain(data, exc, limits) from None
     keys = _count_keys(value, limits.max_depth)
     if keys < 0:
-        raise JsonParseError(f"JSON nested deeper than {limits.max_depth}", "limit")
+        raise JsonParseError(_too_deep(limits.max_depth), "limit")
     return ParsedJson(value, _duplicates(data, keys))
+
+
+#: orjson refuses arrays and objects nested deeper than this.
+_ORJSON_DEPTH = 1024
+
+
+def _too_deep(max_depth: int) -> Text:
+    return Text(f"JSON 嵌套超过 {max_depth} 层", f"JSON nested deeper than {max_depth}")
 
 
 def _explain(data: bytes, exc: orjson.JSONDecodeError, limits: Limits) -> JsonParseError:
@@ -65,11 +86,18 @@ def _explain(data: bytes, exc: orjson.JSONDecodeError, limits: Limits) -> JsonPa
         text = data.decode("utf-8")
     except UnicodeDecodeError as ue:
         line = data[: ue.start].count(b"\n") + 1
-        return JsonParseError(f"not UTF-8: byte 0x{data[ue.start]:02x} at offset {ue.start}",
-                              "encoding", line, None)
+        bad = data[ue.start]
+        return JsonParseError(Text(
+            f"不是 UTF-8 编码：偏移 {ue.start} 处的字节 0x{bad:02x} 无效",
+            f"not UTF-8: byte 0x{bad:02x} at offset {ue.start}"),
+            "encoding", line, None)
     msg = str(exc)
     if "recursion" in msg.lower() or "depth" in msg.lower():
-        return JsonParseError(f"JSON nested too deeply ({msg})", "limit")
+        # orjson's own nesting limit (1024 levels) normally lies beyond ours: past both.
+        line, col = _line_col(text, min(exc.pos, len(text)))
+        why = (_too_deep(limits.max_depth) if limits.max_depth < _ORJSON_DEPTH
+               else orjson_refusal(exc.msg))
+        return JsonParseError(at(why, line, col), "limit", line, col)
     # Ask the standard library where NaN/Infinity occur: orjson only says "unexpected".
     def constant(name: str) -> float:
         raise _NonFinite(name)
@@ -78,14 +106,26 @@ def _explain(data: bytes, exc: orjson.JSONDecodeError, limits: Limits) -> JsonPa
     except _NonFinite as nf:
         pos = text.find(nf.args[0])
         line, col = _line_col(text, max(pos, 0))
-        return JsonParseError(f"{nf.args[0]} is not a JSON number", "nan", line, col)
+        name = nf.args[0]
+        return JsonParseError(at(Text(f"“{name}”不是 JSON 数值（JSON 没有“NaN”和“Infinity”）",
+                                      f"{name} is not a JSON number"), line, col),
+                              "nan", line, col)
     except json.JSONDecodeError as je:
-        return JsonParseError(je.msg, "parse", je.lineno, je.colno)
+        return JsonParseError(at(json_syntax(je.msg), je.lineno, je.colno), "parse",
+                              je.lineno, je.colno)
     except RecursionError:
-        return JsonParseError("JSON nested too deeply", "limit")
-    # Valid JSON that orjson refused: a number beyond what a double or 64-bit integer holds.
+        return JsonParseError(_too_deep(limits.max_depth), "limit")
+    # Valid to the standard library, refused by orjson: a number beyond what a double holds,
+    # or a \u escape that is half of a UTF-16 surrogate pair (no Unicode character).
     line, col = _line_col(text, min(exc.pos, len(text)))
-    return JsonParseError(f"a number is too large to be read ({exc.msg})", "limit", line, col)
+    why = orjson_refusal(exc.msg)
+    if "surrogate" in exc.msg:
+        return JsonParseError(at(why, line, col), "encoding", line, col)
+    if "number" in exc.msg:
+        return JsonParseError(at(Text(f"数值过大，无法读取（{why.zh}）",
+                                      f"a number is too large to be read ({why.en})"),
+                                 line, col), "limit", line, col)
+    return JsonParseError(at(why, line, col), "parse", line, col)
 
 
 #: A quote, then white space, then a colon: a key written with space before its colon.

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from hegui.validator.limits import DEFAULT_LIMITS, Limits, PayloadParseError
+from hegui.validator.parser_texts import at, bare_message, libxml2
+from hegui.validator.safe_json import too_large
+from hegui.validator.spec import Text
 
 _PARSER_OPTIONS = {
     "resolve_entities": False,
@@ -27,7 +30,22 @@ _PARSER_OPTIONS = {
 
 
 class XmlParseError(PayloadParseError):
-    """The bytes are not an acceptable XML document."""
+    """The bytes are not an acceptable XML document; ``text`` says why in both languages (its
+    English is also the exception's message)."""
+
+    def __init__(self, text: Text, facet: str, line: int | None = None,
+                 column: int | None = None):
+        super().__init__(text.en, facet, line, column)
+        self.text = text
+
+
+#: libxml2's errors for a bare ``&`` in text ("xmlParseEntityRef: no name", "EntityRef:
+#: expecting ';'"): a syntax error of the text, not an entity declaration.
+_BARE_AMPERSAND = frozenset({"ERR_NAME_REQUIRED", "ERR_ENTITYREF_SEMICOL_MISSING"})
+
+#: A DOCTYPE or ENTITY declaration, refused wherever it is found.
+_NO_DTD = Text("载荷中不允许 DOCTYPE/ENTITY 声明",
+               "DOCTYPE/ENTITY declarations are not allowed in payloads")
 
 
 @dataclass(frozen=True)
@@ -40,31 +58,32 @@ class ParsedXml:
 def parse_xml(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedXml:
     """Parse ``data`` safely or raise :class:`XmlParseError`."""
     if len(data) > limits.max_bytes:
-        raise XmlParseError(f"payload is {len(data)} bytes, over the limit of {limits.max_bytes}",
-                            "limit")
+        raise XmlParseError(too_large(len(data), limits.max_bytes), "limit")
     # Refuse DTDs before parsing: a scan of the prolog (everything before the root element).
     found = _doctype_in_prolog(data)
     if found is not None:
-        raise XmlParseError("DOCTYPE/ENTITY declarations are not allowed in payloads", "dtd",
-                            data[:found].count(b"\n") + 1, None)
+        at_line = data[:found].count(b"\n") + 1
+        raise XmlParseError(at(_NO_DTD, at_line, None), "dtd", at_line, None)
     parser = etree.XMLParser(**_PARSER_OPTIONS)
     parser.resolvers.add(_Refuse())  # whatever slips past: no file or URL is ever read
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (None, None)
-        msg = str(exc.msg) if exc.msg else str(exc)
+        msg = bare_message(str(exc.msg) if exc.msg else str(exc))
+        kind = _type_name(exc.code)
         facet = "encoding" if "encoding" in msg.lower() or "Input is not proper" in msg else "parse"
         if "DOCTYPE" in msg or "Entity" in msg or "entity" in msg:
-            facet = "dtd"
+            facet = "parse" if kind in _BARE_AMPERSAND else "dtd"
         if "depth" in msg.lower():  # libxml2's own nesting limit (256), beyond ours
             facet = "limit"
-        raise XmlParseError(msg, facet, line, col) from None
+        detail = at(libxml2(kind, msg), line, col)
+        raise XmlParseError(detail, facet, line, col) from None
     if root is None:
-        raise XmlParseError("empty document", "parse", 1, 1)
+        raise XmlParseError(at(Text("文档为空", "empty document"), 1, 1), "parse", 1, 1)
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise XmlParseError("DOCTYPE declarations are not allowed in payloads", "dtd", 1, 1)
+        raise XmlParseError(at(_NO_DTD, 1, 1), "dtd", 1, 1)
     _check_depth(root, limits.max_depth)
     return ParsedXml(root)
 
@@ -105,4 +124,17 @@ def _check_depth(root: etree._Element, max_depth: int) -> None:
     if isinstance(deep, list) and deep:
         el = deep[0]
         line = el.sourceline if isinstance(el, etree._Element) else None
-        raise XmlParseError(f"elements nested deeper than {max_depth}", "limit", line, None)
+        raise XmlParseError(at(Text(f"元素嵌套超过 {max_depth} 层",
+                                    f"elements nested deeper than {max_depth}"), line, None),
+                            "limit", line, None)
+
+
+def _type_name(code: int) -> str:
+    """libxml2's name of an error code (``ERR_TAG_NAME_MISMATCH``), or ``""`` when unknown."""
+    return _ERROR_NAMES.get(code, "")
+
+
+#: Error code -> libxml2's type name, from lxml's own table.
+_ERROR_NAMES: dict[int, str] = {
+    value: name for name, value in vars(etree.ErrorTypes).items()
+    if name.isupper() and isinstance(value, int)}

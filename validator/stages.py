@@ -70,7 +70,7 @@ class ParseStage:
             try:
                 parsed = parse_json(work.data, limits)
             except JsonParseError as exc:
-                work.stop(f"payload@{exc.facet}", parse_text(exc.facet, str(exc)),
+                work.stop(f"payload@{exc.facet}", parse_text(exc.facet, exc.text),
                           Location(pointer="", line=exc.line, column=exc.column), str(exc))
                 return
             if not isinstance(parsed.value, dict):
@@ -88,7 +88,7 @@ class ParseStage:
         try:
             work.root = parse_xml(work.data, limits).root
         except XmlParseError as exc:
-            work.stop(f"payload@{exc.facet}", parse_text(exc.facet, str(exc)),
+            work.stop(f"payload@{exc.facet}", parse_text(exc.facet, exc.text),
                       Location(xpath="/", line=exc.line, column=exc.column), str(exc))
 
 
