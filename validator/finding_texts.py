@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hegui.validator.offsets import Mismatch
 from hegui.validator.parser_texts import original
 from hegui.validator.spec import Element, Text
 
@@ -58,15 +59,40 @@ def parse_text(facet: str, detail: Text | str) -> Text:
 
 
 def structural_text(path: str, facet: str, value: str | None, element: Element | None,
-                    expected: Text | None = None) -> Text:
+                    expected: Text | None = None, mismatch: Mismatch | None = None) -> Text:
     """The message of a schema finding on ``path`` (the element's names where known), with
-    what the element expects (see :mod:`hegui.validator.expectations`)."""
+    where the value stops matching (see :mod:`hegui.validator.offsets`) and what the element
+    expects (see :mod:`hegui.validator.expectations`)."""
     zh_f, en_f = _FACET_TEXT.get(facet, (facet, facet))
     shown = f"：“{value}”" if value is not None else ""
     shown_en = f": '{value}'" if value is not None else ""
+    where = mismatch_text(mismatch) if mismatch is not None else None
+    if where is not None:
+        shown, shown_en = f"{shown}，{where.zh}", f"{shown_en}, {where.en}"
     want_zh = f"；{expected.zh}" if expected is not None else ""
     want_en = f"; {expected.en}" if expected is not None else ""
     if element is None:
         return Text(f"{path} {zh_f}{shown}{want_zh}", f"{path} {en_f}{shown_en}{want_en}")
     return Text(f"{element.label.zh}（{path}）{zh_f}{shown}{want_zh}",
                 f"{element.label.en} ({path}) {en_f}{shown_en}{want_en}")
+
+
+def mismatch_text(m: Mismatch) -> Text:
+    """Where a value stops matching its form, by 1-based character number: ``第 N 个字符“x”``
+    (unprintable characters escaped), or where it ends too early."""
+    if m.char is None:
+        return Text(f"在第 {m.position} 个字符后提前结束", f"ends too early after character "
+                    f"{m.position}")
+    c = shown_char(m.char)
+    return Text(f"自第 {m.position} 个字符“{c}”起不符合", f"stops matching at character "
+                f"{m.position} ('{c}')")
+
+
+def shown_char(c: str) -> str:
+    """``c`` as a reader can see it: printable characters as they are, others escaped
+    (``\\t``, ``\\x00``, ``\\u200b``), a space as ``U+0020``."""
+    if c == " ":
+        return "U+0020"
+    if c.isprintable():
+        return c
+    return c.encode("unicode_escape").decode("ascii")

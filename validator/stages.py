@@ -22,6 +22,7 @@ from hegui.validator.identify import (
     sniff_encoding,
 )
 from hegui.validator.locations import locate_json, locate_xml, pointer_of
+from hegui.validator.offsets import value_mismatch
 from hegui.validator.pipeline import Stage, Work, shorten
 from hegui.validator.presence import missing_required
 from hegui.validator.record import build_record
@@ -175,7 +176,8 @@ class SchemaStage:
             basis = element.basis.render("en") if element is not None else None
             facet = "blank" if e.facet == "required" and e.value is not None else e.facet
             shown = None if e.value is None else shorten(e.value)
-            work.add(e.rule_id, "error", structural_text(e.path, facet, shown, element, want),
+            work.add(e.rule_id, "error", structural_text(
+                e.path, facet, shown, element, want, value_mismatch(element, facet, e.value)),
                      "schema", e.pointer, value=e.value, basis=basis)
         work.invalid = frozenset(invalid)
         if work.truncated:
