@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # mypy reads the hegui.* namespace from the strict editable install's link tree.
 MYPY := MYPYPATH=$$(ls -d build/__editable__.hegui-*) $(BIN)/mypy -p hegui
 
-.PHONY: install demo test check lint mutation bench clean
+.PHONY: install demo test check lint mutation bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) (log: $(VENV)/setup.log) ..."
@@ -50,6 +50,15 @@ lint: install
 MUTATION_MIN ?= 90
 mutation: install
 	$(BIN)/python scripts/mutation_trial.py --min-rate $(MUTATION_MIN) $(MUTATION_ARGS)
+
+# Fuzz tier (tests/fuzz/README.md): FUZZ_EXAMPLES inputs (100,000: about 45 minutes here), the
+# count, the time and every violation printed at the end; first cases of violations in out/fuzz.
+# `make test` runs the same tier with a few hundred inputs.
+FUZZ_EXAMPLES ?= 100000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: install
+	HEGUI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HEGUI_FUZZ_SEED=$(FUZZ_SEED) HEGUI_FUZZ_OUT=out/fuzz \
+		$(BIN)/pytest -q -p no:cacheprovider -m fuzz tests/fuzz
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
