@@ -21,6 +21,7 @@ from hegui import __version__
 from hegui.validator.codec import xml_to_json
 from hegui.validator.engine import Options, Validator
 from hegui.validator.errors import UsageError
+from hegui.validator.finding_texts import parse_text
 from hegui.validator.identify import (
     Encoding,
     is_blank,
@@ -124,6 +125,10 @@ class Runner:
         spec = self.spec_for(payload)
         if spec is None:
             sha = hashlib.sha256(payload.data).hexdigest()
+            broken = _parse_failure(payload, self.config.options)
+            if broken is not None:  # the real problem: say it, where it is
+                return Result(payload.source, "error", None, None, _encoding(payload), sha,
+                              (broken,), error=broken.message)
             rule = "payload@empty" if is_blank(payload.data) else "payload@spec"
             return _failed(payload.source, sha, rule, why_no_spec(
                 payload.data, _encoding(payload), self.bundled()))
@@ -152,6 +157,24 @@ class Runner:
 
 def _encoding(payload: Payload) -> Encoding | None:
     return payload.encoding_hint or sniff_encoding(payload.data, payload.source)
+
+
+def _parse_failure(payload: Payload, options: Options) -> Finding | None:
+    """The parse error of a payload no spec was found for, if it does not parse."""
+    encoding = options.encoding or _encoding(payload)
+    if encoding is None or is_blank(payload.data):
+        return None
+    try:
+        if encoding == "json":
+            parse_json(payload.data, options.limits)
+        else:
+            parse_xml(payload.data, options.limits)
+    except (JsonParseError, XmlParseError) as exc:
+        return Finding(f"payload@{exc.facet}", "error", parse_text(exc.facet, exc.text), "parse",
+                       Location(pointer="" if encoding == "json" else None,
+                                xpath="/" if encoding == "xml" else None,
+                                line=exc.line, column=exc.column))
+    return None
 
 
 def _failed(source: str, sha: str, rule_id: str, text: Text) -> Result:
