@@ -40,7 +40,7 @@ def json_errors(rt: Runtime, mt: MessageType, doc: dict[str, Any],
     for path, items in long.items():
         prefix = _pointer(path)
         # Other long lists are left empty here, so their errors are not read again per chunk.
-        quiet = {p: [] for p in long if p != path}
+        quiet: dict[Tokens, Any] = {p: [] for p in long if p != path}
         for start in range(CHUNK, len(items), CHUNK):
             if len(errors) > most or seen > 10 * most:
                 return errors[:most], True
@@ -124,7 +124,7 @@ def _replaced(doc: Any, changes: Mapping[Tokens, Any]) -> Any:
     else:
         return doc
     for head, rest in heads.items():
-        out[head] = _replaced(doc[head], rest)  # type: ignore[index]
+        out[head] = _replaced(doc[head], rest)
     return out
 
 

@@ -29,8 +29,8 @@ from hegui.validator.record import build_record
 from hegui.validator.result import Location, Unchecked
 from hegui.validator.rules import run_rules
 from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
-from hegui.validator.schema_budget import json_errors
 from hegui.validator.safe_xml import XmlParseError, parse_xml
+from hegui.validator.schema_budget import json_errors
 from hegui.validator.spec import Text
 
 
