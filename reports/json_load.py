@@ -69,7 +69,7 @@ def _result(d: dict[str, Any]) -> Result:
         input_sha256=d["input_sha256"],
         findings=tuple(_finding(f) for f in d["findings"]),
         rules_evaluated=tuple(d.get("rules_evaluated", [])), error=_error(d),
-        stages=tuple(StageRun(x["stage"], x["status"], x.get("reason"))
+        stages=tuple(StageRun(x["stage"], x["status"], _reason(x))
                      for x in d.get("stages", [])),
         rules_unchecked=tuple(Unchecked(x["rule_id"], Text(zh=x["reason_zh"], en=x["reason_en"]),
                                         tuple(x.get("paths", [])))
@@ -82,6 +82,13 @@ def _error(d: dict[str, Any]) -> Text | None:
     if d.get("error") is None:
         return None
     return Text(zh=d.get("error_zh") or d["error"], en=d.get("error_en") or d["error"])
+
+
+def _reason(d: dict[str, Any]) -> Text | None:
+    """A stage's reason: both languages since 1.2, the one written before."""
+    if d.get("reason") is None:
+        return None
+    return Text(zh=d.get("reason_zh") or d["reason"], en=d.get("reason_en") or d["reason"])
 
 
 def load_result(text: str | bytes) -> LoadedResult:

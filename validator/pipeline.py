@@ -43,7 +43,7 @@ class StageRun:
 
     stage: str
     status: Literal["ran", "stopped", "skipped"]  # stopped: ran and ended the evaluation
-    reason: str | None = None
+    reason: Text | None = None
 
 
 @dataclass
@@ -131,7 +131,7 @@ class Stage(Protocol):
 
     name: str
 
-    def skip_reason(self, work: Work) -> str | None:
+    def skip_reason(self, work: Work) -> Text | None:
         """Why this stage does not run for ``work``, or None to run it."""
 
     def run(self, work: Work) -> None:
@@ -141,7 +141,7 @@ class Stage(Protocol):
 def run_stages(stages: Sequence[Stage], work: Work) -> None:
     """Run ``stages`` in order over ``work``, recording what ran and what was skipped."""
     for stage in stages:
-        reason = (f"not reached: {work.stopped}" if work.stopped is not None
+        reason = (_not_reached(work.stopped_text) if work.stopped_text is not None
                   else stage.skip_reason(work))
         if reason is not None:
             work.runs.append(StageRun(stage.name, "skipped", reason))
@@ -157,5 +157,9 @@ def run_stages(stages: Sequence[Stage], work: Work) -> None:
                 f"阶段 {stage.name} 内部错误，未完成检查：{detail}",
                 f"internal error in stage {stage.name}, evaluation did not finish: {detail}"))
         stopped = work.stopped is not None and before is None
-        work.runs.append(StageRun(stage.name, "stopped" if stopped else "ran", work.stopped
+        work.runs.append(StageRun(stage.name, "stopped" if stopped else "ran", work.stopped_text
                                   if stopped else None))
+
+
+def _not_reached(why: Text) -> Text:
+    return Text(f"未执行：{why.zh}", f"not reached: {why.en}")

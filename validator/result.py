@@ -154,7 +154,10 @@ class Result:
             "rules_evaluated": list(self.rules_evaluated),
             "findings": [f.to_dict(lang) for f in self.findings],
             "rules_unchecked": [u.to_dict(lang) for u in self.rules_unchecked],
-            "stages": [{"stage": s.stage, "status": s.status, "reason": s.reason}
+            "stages": [{"stage": s.stage, "status": s.status,
+                        "reason": None if s.reason is None else s.reason.get(lang),
+                        "reason_zh": None if s.reason is None else s.reason.zh,
+                        "reason_en": None if s.reason is None else s.reason.en}
                        for s in self.stages],
             "elapsed_ms": self.elapsed_ms,
         }

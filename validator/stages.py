@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 from hegui.validator import structure
+from hegui.validator.cel_errors import cel_error_text
 from hegui.validator.characters import illegal_characters
 from hegui.validator.codec import xml_to_json
 from hegui.validator.expectations import expected
@@ -33,13 +34,19 @@ from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.schema_budget import json_errors
 from hegui.validator.spec import Text
 
+#: Why a stage was skipped (``stages[].reason`` of a result).
+ALREADY_CANONICAL = Text("JSON 载荷：已是规范形式", "JSON payload: already canonical")
+AT_ERROR_LIMIT = Text("结构检查已在错误上限处停止", "schema check stopped at its error limit")
+NO_RECORD = Text("没有类型化记录", "no record")
+NO_FINDINGS = Text("没有发现", "no findings")
+
 
 class EncodingStage:
     """Tell JSON from XML (the ``--encoding`` option, the file name, the first byte)."""
 
     name = "encoding"
 
-    def skip_reason(self, work: Work) -> str | None:
+    def skip_reason(self, work: Work) -> Text | None:
         """Always runs."""
         return None
 
@@ -60,7 +67,7 @@ class ParseStage:
 
     name = "parse"
 
-    def skip_reason(self, work: Work) -> str | None:
+    def skip_reason(self, work: Work) -> Text | None:
         """Always runs once the encoding is known."""
         return None
 
@@ -98,7 +105,7 @@ class IdentifyStage:
 
     name = "identify"
 
-    def skip_reason(self, work: Work) -> str | None:
+    def skip_reason(self, work: Work) -> Text | None:
         """Always runs once the payload is parsed."""
         return None
 
@@ -122,9 +129,9 @@ class DecodeStage:
 
     name = "decode"
 
-    def skip_reason(self, work: Work) -> str | None:
+    def skip_reason(self, work: Work) -> Text | None:
         """JSON payloads are canonical already."""
-        return "JSON payload: already canonical" if work.root is None else None
+        return ALREADY_CANONICAL if work.root is None else None
 
     def run(self, work: Work) -> None:
         """Set ``work.doc`` from ``work.root``."""
@@ -137,7 +144,7 @@ class SchemaStage:
 
     name = "schema"
 
-    def skip_reason(self, work: Work) -> str | None:
+    def skip_reason(self, work: Work) -> Text | None:
         """Always runs once the message type is known."""
         return None
 
@@ -221,10 +228,10 @@ class DatatypeStage:
 
     name = "datatypes"
 
-    def skip_reason(self, work: Work) -> str | None:
+    def skip_reason(self, work: Work) -> Text | None:
         """Runs once the message type is known (on what the schema left valid), unless the
         schema check stopped at its error limit."""
-        return "schema check stopped at its error limit" if work.truncated else None
+        return AT_ERROR_LIMIT if work.truncated else None
 
     def run(self, work: Work) -> None:
         """Set ``work.record``; datatype problems are findings."""
@@ -241,11 +248,11 @@ class RuleStage:
 
     name = "rules"
 
-    def skip_reason(self, work: Work) -> str | None:
+    def skip_reason(self, work: Work) -> Text | None:
         """Runs whenever there is a record (rules read only valid values)."""
         if work.truncated:
-            return "schema check stopped at its error limit"
-        return None if work.record is not None else "no record"
+            return AT_ERROR_LIMIT
+        return None if work.record is not None else NO_RECORD
 
     def run(self, work: Work) -> None:
         """Record rule findings; rules that could not be evaluated go to ``work.failures``."""
@@ -268,13 +275,14 @@ class RuleStage:
                 f"读取的 {shown} 未通过结构或数据类型检查", f"reads {shown}, which failed the "
                 "schema or datatype checks"), paths))
         for rule, error in run.errors:
+            said = cel_error_text(error)
             if structural:  # broken data can break an expression; the schema findings say why
                 work.unchecked.append(Unchecked(rule.id, Text(
-                    f"在有结构问题的数据上无法求值：{error}",
-                    f"could not be evaluated on data with schema errors: {error}")))
+                    f"在有结构问题的数据上无法求值：{said.zh}",
+                    f"could not be evaluated on data with schema errors: {said.en}")))
                 continue
-            failed = Text(f"规则 {rule.id} 无法求值：{error}",
-                          f"rule {rule.id} could not be evaluated: {error}")
+            failed = Text(f"规则 {rule.id} 无法求值：{said.zh}",
+                          f"rule {rule.id} could not be evaluated: {said.en}")
             work.failures.append(failed)
             work.add(rule.id, "error", failed, "rule", pointer_of(rule.fields[0]))
         work.evaluated = run.evaluated
@@ -285,9 +293,9 @@ class LocateStage:
 
     name = "locate"
 
-    def skip_reason(self, work: Work) -> str | None:
+    def skip_reason(self, work: Work) -> Text | None:
         """Nothing to locate without findings."""
-        return None if work.findings else "no findings"
+        return None if work.findings else NO_FINDINGS
 
     def run(self, work: Work) -> None:
         """Replace ``work.findings`` by their located versions."""

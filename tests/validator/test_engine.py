@@ -12,7 +12,7 @@ from stdnum.cn import ric, uscc
 
 from hegui.validator.codec import json_to_xml
 from hegui.validator.engine import Options, Validator
-from hegui.validator.spec import Spec
+from hegui.validator.spec import Spec, Text
 
 
 def a_uscc() -> str:
@@ -200,11 +200,15 @@ def test_every_stage_says_whether_it_ran(egspec: Spec) -> None:
     assert [(s.stage, s.status) for s in runs] == [
         ("encoding", "ran"), ("parse", "ran"), ("identify", "ran"), ("decode", "skipped"),
         ("schema", "ran"), ("datatypes", "ran"), ("rules", "ran"), ("locate", "skipped")]
-    assert runs[3].reason == "JSON payload: already canonical"
+    assert runs[3].reason is not None and runs[3].reason.en == "JSON payload: already canonical"
     bad = Validator(egspec).validate(b'{"messageType": "apply", ', "cut.json")
     statuses = {s.stage: (s.status, s.reason) for s in bad.stages}
     assert statuses["parse"][0] == "stopped" and bad.verdict == "error"
-    assert statuses["rules"] == ("skipped", f"not reached: {statuses['parse'][1]}")
+    parse_reason, rules_reason = statuses["parse"][1], statuses["rules"][1]
+    assert parse_reason is not None and rules_reason is not None
+    assert statuses["rules"][0] == "skipped"
+    assert rules_reason.en == f"not reached: {parse_reason.en}"
+    assert rules_reason.zh == f"未执行：{parse_reason.zh}"
 
 
 def test_a_failing_stage_is_that_payload_s_error_only(egspec: Spec) -> None:
@@ -215,7 +219,7 @@ def test_a_failing_stage_is_that_payload_s_error_only(egspec: Spec) -> None:
     class Broken:
         name = "broken"
 
-        def skip_reason(self, work: Work) -> str | None:
+        def skip_reason(self, work: Work) -> Text | None:
             return None
 
         def run(self, work: Work) -> None:
