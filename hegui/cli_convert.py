@@ -26,9 +26,10 @@ def convert_bytes(data: bytes, name: str, spec: Spec | None, to: str) -> bytes:
         try:
             doc = parse_json(data).value
         except JsonParseError as exc:
-            raise UsageError(f"{name}: not JSON: {exc}") from None
+            raise UsageError(f"{name}: 不是 JSON：{exc.text.zh} / not JSON: {exc.text.en}"
+                             ) from None
         if not isinstance(doc, dict):
-            raise UsageError(f"{name}: a payload must be a JSON object")
+            raise UsageError(f"{name}: 载荷必须是 JSON 对象 / a payload must be a JSON object")
         spec = spec or _spec_for_message(str(doc.get("messageType")))
         problem = first_unwritable(doc)
         if problem is not None:
@@ -42,12 +43,14 @@ def convert_bytes(data: bytes, name: str, spec: Spec | None, to: str) -> bytes:
     try:
         root = parse_xml(data).root
     except XmlParseError as exc:
-        raise UsageError(f"{name}: not acceptable XML: {exc}") from None
+        raise UsageError(f"{name}: 不可接受的 XML：{exc.text.zh} / not acceptable XML: "
+                         f"{exc.text.en}") from None
     qname = etree.QName(root)
     spec = spec or _spec_for_namespace(qname.namespace)
     mt = spec.message_types.get(qname.localname)
     if mt is None:
-        raise UsageError(f"{name}: {qname.localname!r} is not a message type of {spec.id}")
+        raise UsageError(f"{name}: “{qname.localname}”不是规范 {spec.id} 的报文类型 / "
+                         f"{qname.localname!r} is not a message type of {spec.id}")
     doc, _ = xml_to_json(root, spec, mt)
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
 
@@ -55,14 +58,16 @@ def convert_bytes(data: bytes, name: str, spec: Spec | None, to: str) -> bytes:
 def _spec_for_message(mt: str) -> Spec:
     spec = spec_for_message_type(mt, _bundled())
     if spec is None:
-        raise UsageError(f"no bundled spec has message type {mt!r}; use --spec")
+        raise UsageError(f"没有内置规范含报文类型“{mt}”，请用 --spec 指定 / no bundled spec has "
+                         f"message type {mt!r}; use --spec")
     return spec
 
 
 def _spec_for_namespace(ns: str | None) -> Spec:
     spec = spec_for_namespace(ns, _bundled())
     if spec is None:
-        raise UsageError(f"no bundled spec has XML namespace {ns!r}; use --spec")
+        raise UsageError(f"没有内置规范使用 XML 命名空间 {ns}，请用 --spec 指定 / no bundled spec "
+                         f"has XML namespace {ns!r}; use --spec")
     return spec
 
 

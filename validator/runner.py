@@ -59,7 +59,8 @@ class Runner:
         self.fixed: Spec | None = (config.spec if isinstance(config.spec, Spec) else
                                    load_spec(config.spec) if config.spec else None)
         if self.fixed is None and config.contexts:
-            raise UsageError("--context/--checklist needs --spec")
+            raise UsageError("--context/--checklist 需要 --spec / "
+                             "--context/--checklist needs --spec")
         self.specs: dict[str, Spec] = {}
         self._bundled: list[Spec] | None = None
         if self.fixed is not None:
@@ -111,7 +112,9 @@ class Runner:
             values[name] = nested_value(spec, mt, doc)
         unknown = set(self.config.contexts) - set(spec.contexts)
         if unknown:
-            raise UsageError(f"spec {spec.id} has no context {', '.join(sorted(unknown))}")
+            names = sorted(unknown)
+            raise UsageError(f"规范 {spec.id} 没有上下文 {'、'.join(names)} / "
+                             f"spec {spec.id} has no context {', '.join(names)}")
         return values
 
     # -- running ---------------------------------------------------------------------------
@@ -200,7 +203,8 @@ def _load_document(path: str, data: bytes) -> dict[str, Any]:
             spec = spec_for_namespace(etree.QName(root).namespace,
                                       (load_spec(sid) for sid in bundled_spec_ids()))
             if spec is None:
-                raise UsageError(f"{path}: XML namespace of no bundled spec")
+                raise UsageError(f"{path}: XML 命名空间不属于任何内置规范 / "
+                                 "XML namespace of no bundled spec")
             doc, _ = xml_to_json(root, spec, spec.message_types[etree.QName(root).localname])
         else:
             doc = parse_json(data).value
