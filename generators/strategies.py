@@ -39,9 +39,15 @@ from typing import Any, Literal
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from hegui.generators._facets import facets_used
 from hegui.generators._recipes import has_break, run_break, settle
 from hegui.generators._records import Doc, Draft, document, encode_json, oracle
-from hegui.generators._structural import apply_structural, prepare_structural, structural_ids
+from hegui.generators._structural import (
+    apply_structural,
+    kinds_of,
+    prepare_structural,
+    structural_ids,
+)
 from hegui.generators.mutations import apply_changes, copy_doc, prepare_rule, rule_candidates
 from hegui.validator.catalogue import runtime_for
 from hegui.validator.codec import json_to_xml
@@ -54,10 +60,12 @@ __all__ = [
     "STATS",
     "Draft",
     "encode",
+    "facet_targets",
     "invalid_payloads",
     "invalid_records",
     "payloads",
     "records",
+    "rule_targets",
     "structural_rule_ids",
     "target_rule_ids",
 ]
@@ -173,8 +181,7 @@ def payloads(spec: Spec, message_type: str | None = None, encoding: Encoding = "
 # ---- invalid ----------------------------------------------------------------------------
 
 def _structural(spec: Spec, mt_id: str) -> tuple[str, ...]:
-    return runtime_for(spec).memo(("hegui.generators.structural", mt_id),
-                                  lambda: structural_ids(spec, spec.message_types[mt_id]))
+    return structural_ids(spec, spec.message_types[mt_id])
 
 
 def structural_rule_ids(spec: Spec, message_type: str | None = None) -> tuple[str, ...]:
@@ -194,19 +201,60 @@ def target_rule_ids(spec: Spec, message_type: str | None = None) -> tuple[str, .
     return (*rules, *structural_rule_ids(spec, message_type))
 
 
-def _targets(spec: Spec, rule_id: Any, message_type: str | None) -> list[MessageType]:
+def facet_targets(spec: Spec, message_type: str | None = None
+                  ) -> dict[str, tuple[str, ...]]:
+    """Every kind of mistake the spec's data allows (``money:digits``, ``string:blank`` ...;
+    see :mod:`hegui.generators._facets`) -> the structural rule ids that
+    ``invalid_records(spec, rule_id, kind=kind)`` can break by it (in ``message_type``, None:
+    in any). A kind the spec uses but no mutation can make alone maps to ``()``."""
+    spec = _check_spec(spec)
+    out: dict[str, dict[str, None]] = {k: {} for k in facets_used(spec)}
+    for mt in _message_types(spec, message_type):
+        for rule_id in _structural(spec, mt.id):
+            for kind in kinds_of(spec, mt, rule_id):
+                out[kind][rule_id] = None
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def rule_targets(spec: Spec, message_type: str | None = None
+                 ) -> st.SearchStrategy[tuple[str, str | None]]:
+    """``(rule_id, kind)`` pairs for :func:`invalid_records`: a business rule (kind None), or
+    a kind of mistake from :func:`facet_targets` and one of its rule ids — every kind as
+    likely as any other, however many elements have it (a spec has hundreds of
+    ``@maxLength`` ids and one ``@length``). Shrinks towards the first business rule."""
+    spec = _check_spec(spec)
+    rules = [r for r in target_rule_ids(spec, message_type) if spec.rule(r) is not None]
+    kinds = {k: ids for k, ids in facet_targets(spec, message_type).items() if ids}
+    strata: list[tuple[str | None, tuple[str, ...]]] = [(None, tuple(rules))] if rules else []
+    strata += list(kinds.items())
+
+    def pair(stratum: tuple[str | None, tuple[str, ...]]
+             ) -> st.SearchStrategy[tuple[str, str | None]]:
+        kind, ids = stratum
+        return st.tuples(st.sampled_from(ids), st.just(kind))
+    return st.sampled_from(strata).flatmap(pair)
+
+
+def _targets(spec: Spec, rule_id: Any, message_type: str | None, kind: str | None = None
+             ) -> list[MessageType]:
     if not isinstance(rule_id, str):
         raise InvalidArgument(f"rule_id={rule_id!r} must be a string")
     chosen = _message_types(spec, message_type)
     rule = spec.rule(rule_id)
+    if rule is not None and kind is not None:
+        raise InvalidArgument(f"kind={kind!r}: {rule_id} is a business rule (kinds are for "
+                              "structural rule ids)")
     if rule is not None:
         found = [mt for mt in chosen if mt.id in rule.applies_to]
     else:
-        found = [mt for mt in chosen if rule_id in _structural(spec, mt.id)]
+        found = [mt for mt in chosen if (kind in kinds_of(spec, mt, rule_id) if kind
+                                         else rule_id in _structural(spec, mt.id))]
     if not found:
         where = f" in message type {message_type}" if message_type else ""
+        how = f" by a mistake of kind {kind!r}" if kind else ""
         raise InvalidArgument(f"rule_id={rule_id!r} is not a rule of spec {spec.id}{where} "
-                              "that can be targeted (see target_rule_ids)")
+                              f"that can be targeted{how} (see target_rule_ids, "
+                              "facet_targets)")
     return found
 
 
@@ -220,7 +268,8 @@ def _attempts(d: Draft, rule_id: str) -> Iterator[Callable[[Draft], bool]]:
 
 
 @st.composite
-def _broken(draw: Any, spec: Spec, mt: MessageType, rule_id: str) -> Doc | None:
+def _broken(draw: Any, spec: Spec, mt: MessageType, rule_id: str, kind: str | None = None
+            ) -> Doc | None:
     """One attempt: a record that breaks ``rule_id`` alone, or None when this one cannot."""
     d = Draft(spec, mt, draw(document(spec, mt)), draw)
     rule = spec.rule(rule_id)
@@ -234,7 +283,7 @@ def _broken(draw: Any, spec: Spec, mt: MessageType, rule_id: str) -> Doc | None:
         return None
     if rule is None:
         trial = Draft(spec, mt, copy_doc(d.doc), draw)
-        return trial.doc if apply_structural(trial, rule_id) else None
+        return trial.doc if apply_structural(trial, rule_id, kind) else None
     for attempt in _attempts(d, rule_id):
         trial = Draft(spec, mt, copy_doc(d.doc), draw, frozenset({rule_id}), set(d.frozen))
         if not attempt(trial):
@@ -264,22 +313,25 @@ def invalid_attempts(spec: Spec, rule_id: str, message_types: list[str]
         exactly)
 
 
-def invalid_records(spec: Spec, rule_id: str, message_type: str | None = None
-                    ) -> st.SearchStrategy[Doc]:
+def invalid_records(spec: Spec, rule_id: str, message_type: str | None = None, *,
+                    kind: str | None = None) -> st.SearchStrategy[Doc]:
     """Records that break ``rule_id`` and nothing else: the validator (JSON encoding) reports
     exactly that rule id. ``rule_id`` is a business rule of the spec or a structural id from
     :func:`structural_rule_ids`; ``message_type`` None means any message type it applies to.
+    ``kind`` (structural ids only) picks the mistake (:func:`facet_targets`): a 10-digit
+    mobile number and a letter in it are both ``...@length`` or ``...@pattern`` mistakes of
+    different kinds; None draws one of the kinds that break the rule id.
 
     Shrinks like :func:`records` (the mutation is a function of the record it starts from).
     """
     spec = _check_spec(spec)
-    chosen = _targets(spec, rule_id, message_type)
+    chosen = _targets(spec, rule_id, message_type, kind)
 
     def exactly(doc: Doc | None) -> bool:
         ok = doc is not None and _validate(spec, doc).rule_ids == {rule_id}
         return STATS.count("invalid", ok)
     return st.sampled_from(chosen).flatmap(
-        lambda mt: _broken(spec, mt, rule_id).filter(exactly).map(_some))
+        lambda mt: _broken(spec, mt, rule_id, kind).filter(exactly).map(_some))
 
 
 def invalid_payloads(spec: Spec, rule_id: str, encoding: Encoding = "json",

@@ -205,10 +205,13 @@ VALUE_FACETS = ("type", "enum", "length", "minLength", "maxLength", "pattern", "
 
 
 def one_per_value(errors: list[structure.StructuralError]) -> list[structure.StructuralError]:
-    """Schema errors without repeats and with at most one value facet per pointer."""
+    """Schema errors without repeats and with one per value: a required value that is empty,
+    blank or JSON ``null`` is ``@required`` alone (it is no value, so its pattern, length or
+    type is not the mistake), any other by the first of its :data:`VALUE_FACETS` that fails."""
+    blank = {e.pointer for e in errors if e.facet == "required"}
     best: dict[str, structure.StructuralError] = {}
     for e in errors:
-        if e.facet in VALUE_FACETS:
+        if e.facet in VALUE_FACETS and e.pointer not in blank:
             held = best.get(e.pointer)
             if held is None or VALUE_FACETS.index(e.facet) < VALUE_FACETS.index(held.facet):
                 best[e.pointer] = e

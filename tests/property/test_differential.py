@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from hegui.generators.strategies import invalid_records, records, target_rule_ids
+from hegui.generators.strategies import invalid_records, records, rule_targets
 from hegui.validator.codec import json_to_xml
 from hegui.validator.spec import Spec
 from hegui.validator.structure import schema_files
@@ -42,8 +42,8 @@ def engines(spec: Spec) -> tuple[Any, Any, Any, Any]:
 @st.composite
 def generated_or_mutated(draw: Any, spec: Spec) -> dict[str, Any]:
     if draw(st.booleans(), label="mutated"):
-        rule_id = draw(st.sampled_from(target_rule_ids(spec)), label="rule_id")
-        return dict(draw(invalid_records(spec, rule_id)))
+        rule_id, kind = draw(rule_targets(spec), label="target")  # every kind of mistake
+        return dict(draw(invalid_records(spec, rule_id, kind=kind)))
     return dict(draw(records(spec)))
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from hegui.validator.codec import json_to_xml, xml_to_json
 from hegui.validator.engine import Validator
 from hegui.validator.result import Result
@@ -78,3 +80,51 @@ def test_integer_beyond_any_parser_is_a_finding_not_a_crash(tmp_path: Path) -> N
     assert first.verdict == "error" and [f.rule_id for f in first.findings] == ["payload@limit"]
     assert (first.findings[0].location.line, first.findings[0].location.column) == (1, 39)
     assert second.verdict == "nonconformant" and "payload@duplicate-key" in second.rule_ids
+
+
+def _ids(result: Result) -> list[str]:
+    return [f.rule_id for f in result.findings]
+
+
+def test_blank_required_value_is_one_required_finding(minispec: Spec) -> None:
+    """A blank required value was also reported by its pattern (two findings, one mistake)."""
+    for name, rule_id in (("blank-required-pattern.json", "order.orderNo@required"),
+                          ("blank-required-amount.xml", "order.amount@required")):
+        as_json, as_xml = twin(minispec, name)
+        assert _ids(as_json) == _ids(as_xml) == [rule_id]
+
+
+def test_null_required_value_is_one_required_finding(minispec: Spec) -> None:
+    """JSON null was @type and @required; its XML twin (an empty element) @pattern and
+    @required."""
+    as_json, as_xml = twin(minispec, "null-required.json")
+    assert _ids(as_json) == _ids(as_xml) == ["order.orderNo@required"]
+
+
+def test_boolean_written_as_a_number_is_type_in_both_encodings(minispec: Spec) -> None:
+    """JSON 1 for a boolean was @type, its XML twin ``<urgent>1</urgent>`` @pattern."""
+    as_json, as_xml = twin(minispec, "boolean-as-number.json")
+    assert _ids(as_json) == _ids(as_xml) == ["order.urgent@type"]
+
+
+def test_white_space_around_an_amount_is_pattern_in_both_encodings(minispec: Spec) -> None:
+    """XSD collapses the white space of xs:decimal: ``<amount> 1.00 </amount>`` passed in
+    XML while its JSON twin " 1.00 " failed the pattern."""
+    as_json, as_xml = twin(minispec, "padded-amount.xml")
+    assert as_json.verdict == as_xml.verdict == "nonconformant"
+    assert _ids(as_json) == _ids(as_xml) == ["order.amount@pattern"]
+
+
+@pytest.mark.slow  # a 10 MB payload in both encodings
+@pytest.mark.xfail(strict=True, reason="libxml2 refuses text nodes over 10,000,000 bytes "
+                   "(validator/safe_xml.py parses without huge_tree): the XML twin is "
+                   "payload@parse, not document.content@maxLength")
+def test_text_past_a_ten_million_max_length_is_max_length_in_both_encodings(
+        egspec: Spec) -> None:
+    doc = json.loads((Path(egspec.folder) / "examples" / "valid" / "issueNotice.json")
+                     .read_bytes())
+    doc["document"]["content"] = "AAAA" * 2_500_001  # maxLength 10,000,000, + 4
+    v = Validator(egspec)
+    as_json = v.validate(json.dumps(doc).encode(), "big.json")
+    as_xml = v.validate(json_to_xml(doc, egspec), "big.xml")
+    assert _ids(as_json) == _ids(as_xml) == ["document.content@maxLength"]
