@@ -132,7 +132,7 @@ def _eval(program: Program, values: Mapping[str, Any] | Any) -> Outcome:
 
 
 def _eval_list(program: Program, values: Mapping[str, Any] | Any) -> list[Any] | str | None:
-    raw = program.evaluate_raw(values)
+    raw = program.evaluate_items(values)
     if raw.missing:
         return None
     if raw.error is not None:
