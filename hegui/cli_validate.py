@@ -69,6 +69,9 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               help="Compare verdicts and rule ids with a test-pack manifest; exit 1 on mismatch.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print only the summary line (files given with --output are still written).")
+@click.option("--include-contexts", is_flag=True,
+              help="Report context documents (checklists) as inputs even when conformant "
+                   "(a nonconformant one always is).")
 @click.option("--max-findings-per-rule", type=click.IntRange(min=1),
               default=DEFAULT_LIMITS.max_findings_per_rule, show_default=True,
               help="Findings kept per rule id and payload; the rest are counted in one note.")
@@ -79,8 +82,8 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
 def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | None,
              encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
              fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
-             expect: str | None, quiet: bool, max_findings_per_rule: int, max_findings: int,
-             base_dir: str | None) -> None:
+             expect: str | None, quiet: bool, include_contexts: bool,
+             max_findings_per_rule: int, max_findings: int, base_dir: str | None) -> None:
     """Validate payload files, folders (recursively), JSON Lines files, or - (stdin).
 
     Exit codes: 0 all conformant, 1 any nonconformant, 2 usage error, a payload that could
@@ -94,7 +97,7 @@ def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | No
                         fail_on=fail_on, limits=dataclasses.replace(
                             DEFAULT_LIMITS, max_findings_per_rule=max_findings_per_rule,
                             max_findings=max_findings)),
-        contexts=parse_contexts(contexts, checklist))
+        contexts=parse_contexts(contexts, checklist), include_contexts=include_contexts)
     runner = Runner(config)
     # A test pack's manifest sits in the pack's folder: it is the expectation, not a payload.
     skip = frozenset({Path(expect).resolve()}) if expect else frozenset()

@@ -26,6 +26,7 @@ from hegui.validator.identify import (
     Encoding,
     is_blank,
     sniff_encoding,
+    spec_for_message_type,
     spec_for_namespace,
     spec_for_payload,
     why_no_spec,
@@ -47,6 +48,9 @@ class RunConfig:
     spec: str | Spec | None = None  # bundled id, folder or loaded spec; None: detect per payload
     options: Options = field(default_factory=Options)
     contexts: Mapping[str, str] = field(default_factory=dict)  # name -> file
+    #: Report conformant context documents as inputs too (a nonconformant one always is: the
+    #: rules that read it may judge wrongly).
+    include_contexts: bool = False
 
 
 class Runner:
@@ -59,8 +63,7 @@ class Runner:
         self.fixed: Spec | None = (config.spec if isinstance(config.spec, Spec) else
                                    load_spec(config.spec) if config.spec else None)
         if self.fixed is None and config.contexts:
-            raise UsageError("--context/--checklist 需要 --spec / "
-                             "--context/--checklist needs --spec")
+            self.fixed = _spec_of_contexts(config.contexts)
         self.specs: dict[str, Spec] = {}
         self._bundled: list[Spec] | None = None
         if self.fixed is not None:
@@ -72,7 +75,11 @@ class Runner:
         """The spec of a payload: the forced one, or the bundled spec whose message it is."""
         if self.fixed is not None:
             return self.fixed
-        return spec_for_payload(payload.data, _encoding(payload), self.bundled())
+        found = spec_for_payload(payload.data, _encoding(payload), self.bundled())
+        forced = self.config.options.message_type
+        if found is None and forced is not None:  # a body that does not name its type
+            found = spec_for_message_type(forced, self.bundled())
+        return found
 
     def bundled(self) -> list[Spec]:
         """The bundled specs, listed and loaded once per run, not once per payload."""
@@ -153,9 +160,25 @@ class Runner:
         options = {"spec": named, "message_type": opts.message_type,
                    "encoding": opts.encoding, "fail_on": opts.fail_on,
                    "contexts": dict(self.config.contexts)}
-        return Batch(tuple(self._context_results + results), __version__,
+        shown = [r for r in self._context_results
+                 if self.config.include_contexts or r.verdict != "conformant"]
+        return Batch(tuple(shown + results), __version__,
                      started_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                      options)
+
+
+def _spec_of_contexts(contexts: Mapping[str, str]) -> Spec:
+    """The bundled spec the context documents name (their message type or XML namespace):
+    ``--checklist my-list.yaml`` needs no ``--spec``."""
+    bundled = [load_spec(sid) for sid in bundled_spec_ids()]
+    for name, path in contexts.items():
+        doc = _load_document(path, _read(path))
+        spec = spec_for_message_type(str(doc.get("messageType")), bundled)
+        if spec is not None and name in spec.contexts:
+            return spec
+    names = ", ".join(f"{n}={p}" for n, p in contexts.items())
+    raise UsageError(f"无法从上下文文档 {names} 确定规范，请用 --spec 指定 / cannot tell the spec "
+                     f"from the context documents {names}; use --spec")
 
 
 def _encoding(payload: Payload) -> Encoding | None:

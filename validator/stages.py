@@ -120,8 +120,27 @@ class IdentifyStage:
         if isinstance(found, Unidentified):
             work.stop(found.rule_id, found.text, Location(
                 pointer=found.pointer, xpath=found.xpath, line=found.line, column=found.column))
-        else:
-            work.mt = found
+            return
+        work.mt = found
+        if work.doc is not None and forced is not None:
+            _stand_in(work, found.id, spec.version)
+
+
+def _stand_in(work: Work, message_type: str, version: str) -> None:
+    """``--message-type`` stands in for a body that does not name its message type or spec
+    version (a platform's own body carries neither): the members are supplied, and a note says
+    so."""
+    assert work.doc is not None
+    given = {"messageType": message_type, "specVersion": version}
+    missing = [k for k in given if k not in work.doc]
+    if not missing:
+        return
+    work.doc = {**{k: given[k] for k in missing}, **work.doc}
+    names = "、".join(missing), ", ".join(missing)
+    work.add("payload@stand-in", "info", Text(
+        f"载荷未写明 {names[0]}，按 --message-type {message_type} 与规范版本 {version} 检查",
+        f"the payload does not name its {names[1]}: checked as --message-type {message_type}, "
+        f"spec version {version}"), "parse", "")
 
 
 class DecodeStage:

@@ -26,8 +26,14 @@ def run(*args: str) -> tuple[int, dict[str, Any]]:
     return r.exit_code, json.loads(r.output) if r.output.startswith("{") else {}
 
 
-def test_default_checklist_is_the_bundled_sample_and_is_reported() -> None:
+def test_default_checklist_is_the_bundled_sample_and_is_reported_when_asked() -> None:
+    """A conformant context document is no input of the batch (``1 input(s)`` for one payload)
+    unless --include-contexts asks for it."""
     code, doc = run(str(APPLICATION))
+    assert code == 0
+    assert [Path(r["source"]).name for r in doc["results"]] == ["application.json"]
+    assert doc["summary"]["total"] == 1
+    code, doc = run("--include-contexts", str(APPLICATION))
     assert code == 0
     sources = [Path(r["source"]).name for r in doc["results"]]
     assert sources == ["sample-checklist.json", "application.json"]
@@ -57,7 +63,7 @@ def test_checklist_in_any_encoding(tmp_path: Path, suffix: str) -> None:
         p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     else:
         p.write_bytes(json_to_xml(doc, SPEC))
-    code, out = run("--checklist", str(p), str(APPLICATION))
+    code, out = run("--checklist", str(p), str(APPLICATION), "--include-contexts")
     assert code == 0, out
     assert [r["verdict"] for r in out["results"]] == ["conformant", "conformant"]
 

@@ -116,11 +116,16 @@ def test_malformed_options_exit_2(minispec: Any, pack: Path, args: list[str]) ->
     assert r.exception is None or isinstance(r.exception, SystemExit)
 
 
-def test_context_without_spec_is_a_clean_exit_2(pack: Path) -> None:
+def test_context_without_spec_is_a_clean_exit_2(pack: Path, tmp_path: Path) -> None:
+    """Without --spec the context document names the spec; one that cannot is exit 2."""
     r = run("validate", str(pack / "good.json"), "--context", "checklist=x.json")
     assert r.exit_code == 2
-    assert "--spec" in r.output
-    assert "Traceback" not in r.output
+    assert "x.json" in r.output and "Traceback" not in r.output
+    nameless = tmp_path / "list.json"
+    nameless.write_text('{"items": []}', encoding="utf-8")
+    r = run("validate", str(pack / "good.json"), "--context", f"checklist={nameless}")
+    assert r.exit_code == 2
+    assert "--spec" in r.output and "Traceback" not in r.output
 
 
 def test_unknown_context_name_is_exit_2(minispec: Any, pack: Path) -> None:
