@@ -42,7 +42,9 @@ MAX_LENGTH = 10_000  # longer maxLength facets are not targeted (megabyte payloa
 
 _UNREAL = {"date": ("2025-02-30", "2023-02-29", "2025-13-01"),
            "datetime": ("2025-02-30 10:00:00", "2025-01-01 24:00:00", "2025-01-01 10:60:00")}
-_NOT_MATCHING = {"money": ("1,000.00", "x", "-1.00", " 1.00", "1.00\n"),
+# (No final newline: Python's `$` matches before one, so the reference JSON Schema engine of
+# tests/property/test_differential.py would accept "1.00\n"; see its module doc.)
+_NOT_MATCHING = {"money": ("1,000.00", "x", "-1.00", " 1.00", "1.00 "),
                  "rate": ("5%", "x", "1e-3", "0.5 "),
                  "date": ("2025/01/01", "20250101"),
                  "datetime": ("2025-01-01T09:30:00", "2025-01-01 09:30"),
@@ -299,6 +301,7 @@ def _resized(e: Element, value: str, check: str) -> list[str]:
     """Strings one character outside the length facets of ``e``, built from ``value``:
     those that still match the patterns first (a value too short *and* off the pattern is
     reported by its length alone). None blank: a blank value is no value."""
+    value = value or "a"  # an optional string (a list item) may be ""
     low, high = length_range(e)
     sizes = {"minLength": [low - 1], "maxLength": [] if high is None else [high + 1],
              "length": [low - 1, low + 1]}[check]
