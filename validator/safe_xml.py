@@ -22,7 +22,10 @@ _PARSER_OPTIONS = {
     "no_network": True,
     "load_dtd": False,
     "dtd_validation": False,
-    "huge_tree": False,
+    # libxml2's own text-node limit (10,000,000 bytes) would make a long value a parse error
+    # in XML but a maxLength finding in JSON; the input size (Limits.max_bytes), the depth
+    # (checked below) and the refusal of any DTD bound what huge_tree lifts.
+    "huge_tree": True,
     "remove_comments": False,
     "remove_pis": False,
     "collect_ids": False,

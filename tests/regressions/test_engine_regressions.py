@@ -116,9 +116,6 @@ def test_white_space_around_an_amount_is_pattern_in_both_encodings(minispec: Spe
 
 
 @pytest.mark.slow  # a 10 MB payload in both encodings
-@pytest.mark.xfail(strict=True, reason="libxml2 refuses text nodes over 10,000,000 bytes "
-                   "(validator/safe_xml.py parses without huge_tree): the XML twin is "
-                   "payload@parse, not document.content@maxLength")
 def test_text_past_a_ten_million_max_length_is_max_length_in_both_encodings(
         egspec: Spec) -> None:
     doc = json.loads((Path(egspec.folder) / "examples" / "valid" / "issueNotice.json")
