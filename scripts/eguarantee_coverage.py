@@ -1,0 +1,313 @@
+"""Measure how a version of the e-guarantee spec covers real platform traffic, and write the docs.
+
+Reads the reference corpus (``docs/coverage/real-eguarantee-fields.json``, a verbatim copy of
+the shared reference's 992 field objects), the map ``docs/coverage/eguarantee-reference-map.yaml``
+and a spec version (the bundled ``eguarantee`` unless ``--spec`` names another id or folder),
+checks the map against both, and writes ``docs/eguarantee-coverage.md`` (per platform: mapped,
+carriable, gap, envelope, acknowledgement, invoicing) and ``docs/eguarantee-core.md`` (the core
+requirements per business step, derived from the platforms' required marks)::
+
+    .venv/bin/python -P scripts/eguarantee_coverage.py           # rewrite both docs
+    .venv/bin/python -P scripts/eguarantee_coverage.py --check   # CI: are the docs current?
+
+Exit codes: 0 the docs were written (or, with ``--check``, are current); 1 ``--check`` and a doc
+differs from what would be written; 2 a usage error, or the corpus, the map or the spec cannot
+be used (every problem is listed, in Chinese by default, ``--lang en`` for English).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eguarantee_core import render_core
+from eguarantee_reference import CorpusField, MapError, Model, build_model
+
+from hegui.validator.errors import HeguiError
+from hegui.validator.loader import load_spec
+from hegui.validator.spec import Lang, Spec, Text
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "docs" / "coverage" / "real-eguarantee-fields.json"
+MAP = ROOT / "docs" / "coverage" / "eguarantee-reference-map.yaml"
+COVERAGE_DOC = ROOT / "docs" / "eguarantee-coverage.md"
+CORE_DOC = ROOT / "docs" / "eguarantee-core.md"
+COLUMNS = ("entries", "mapped", "carriable", "gap", "ENV", "ACK", "INV", "doubt",
+           "outside", "carriable_outside")
+
+
+def counts(model: Model, fields: Sequence[CorpusField]) -> Counter[str]:
+    """The figures of one summary row over ``fields``."""
+    row: Counter[str] = Counter()
+    for f in fields:
+        entry = model.entry(f)
+        row["entries"] += 1
+        row[entry.category] += 1
+        row["doubt"] += bool(entry.doubt)
+        carriable = model.carriable(entry)
+        row["carriable"] += carriable
+        if entry.block.step != "envelope":
+            row["outside"] += 1
+            row["carriable_outside"] += carriable
+    return row
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "—"
+
+
+def _summary(model: Model) -> list[str]:
+    lines = [
+        "| platform | field entries | mapped | **carriable** | gap | ENV | ACK | INV | doubtful |"
+        " outside the envelope | carriable of those | carriable share of business data |",
+        "|---|" + "---:|" * 11,
+    ]
+    rows: list[tuple[str, list[CorpusField]]] = [
+        (p.name, [f for f in model.fields if f.platform == p.code])
+        for p in model.platforms.values()]
+    families = Counter(p.family for p in model.platforms.values())
+    for family, n in families.items():
+        if n > 1:
+            codes = {p.code for p in model.platforms.values() if p.family == family}
+            rows.append((f"{family} (all versions)",
+                         [f for f in model.fields if f.platform in codes]))
+    rows.append(("**all**", list(model.fields)))
+    for name, fields in rows:
+        c = counts(model, fields)
+        business = c["mapped"] + c["gap"]
+        lines.append(f"| {name} | " + " | ".join(str(c[k]) for k in COLUMNS)
+                     + f" | {_share(c['carriable'], business)} |")
+    return lines
+
+
+def _label(model: Model, code: str) -> str:
+    return model.platforms[code].name
+
+
+def _steps(model: Model) -> list[str]:
+    lines = ["| platform | message | step | fields | mapped | carriable |",
+             "|---|---|---|---:|---:|---:|"]
+    for block in model.blocks:
+        fields = [f for f in model.fields
+                  if (f.platform, f.message) == (block.platform, block.message)]
+        c = counts(model, fields)
+        step = f"`{block.step}`" if block.step in model.spec.message_types else block.step
+        lines.append(f"| {_label(model, block.platform)} | `{block.message}` | {step} | "
+                     f"{c['entries']} | {c['mapped']} | {c['carriable']} |")
+    return lines
+
+
+def _not_modelled(model: Model) -> list[str]:
+    return [f"- {_label(model, b.platform)} `{b.message}`: {b.reason}"
+            + (f" (doubt: {b.doubt})" if b.doubt else "")
+            for b in model.blocks if b.step == "none"]
+
+
+def _gaps(model: Model) -> list[str]:
+    out = []
+    for f in model.fields:
+        e = model.entry(f)
+        if e.category == "gap":
+            out.append(f"- {_label(model, f.platform)} `{f.message}` `{f.path}`: {e.reason}"
+                       + (f" (doubt: {e.doubt})" if e.doubt else ""))
+    return out
+
+
+def _uncarried(model: Model) -> list[str]:
+    by_block: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for f in model.fields:
+        e = model.entry(f)
+        if e.category == "mapped" and not model.carriable(e) \
+                and e.block.step in model.spec.message_types:
+            by_block[(f.platform, f.message)].append(f"`{f.path}` ({e.element})")
+    lines = []
+    for block in model.blocks:
+        items = by_block.get((block.platform, block.message))
+        if items:
+            lines.append(f"- {_label(model, block.platform)} `{block.message}` → `{block.step}`: "
+                         + ", ".join(items))
+    return lines
+
+
+def _doubts(model: Model) -> list[str]:
+    out = [f"- {_label(model, b.platform)} `{b.message}` (message → {b.step}): {b.doubt}"
+           for b in model.blocks if b.doubt]
+    for f in model.fields:
+        e = model.entry(f)
+        if e.doubt and e.category == "mapped":
+            out.append(f"- {_label(model, f.platform)} `{f.message}` `{f.path}` → "
+                       f"`{e.element}`: {e.doubt}")
+    return out
+
+
+def _elements(model: Model) -> tuple[list[str], list[str]]:
+    carried: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for f in model.fields:
+        e = model.entry(f)
+        if e.category != "mapped" or e.element is None:
+            continue
+        names = carried[e.element][f.platform]
+        if f"`{f.field}`" not in names:
+            names.append(f"`{f.field}`")
+    codes = list(model.platforms)
+    lines = ["| element | " + " | ".join(model.platforms[c].name for c in codes) + " |",
+             "|---|" + "---|" * len(codes)]
+    for element in sorted(carried):
+        lines.append(f"| `{element}` | " + " | ".join(", ".join(carried[element].get(c, []))
+                                                     for c in codes) + " |")
+    unused = sorted(p for p in _spec_leaf_paths(model.spec) if p not in carried)
+    return lines, [f"- `{p}`" for p in unused]
+
+
+def _spec_leaf_paths(spec: Spec) -> set[str]:
+    paths: set[str] = set()
+    for paths_of_type in (set(mt.fields) for mt in spec.message_types.values()):
+        paths |= paths_of_type
+    groups = {p.rsplit(".", 1)[0] for p in paths if "." in p}
+    return {p for p in paths if p not in groups}
+
+
+def render_coverage(model: Model) -> str:
+    """The text of docs/eguarantee-coverage.md for ``model``."""
+    spec = model.spec
+    n = len(model.fields)
+    table, unused = _elements(model)
+    parts = [
+        f"# E-guarantee spec {spec.version}: coverage of real platform interfaces",
+        "",
+        "Generated by `scripts/eguarantee_coverage.py` from the reference corpus "
+        f"(`docs/coverage/real-eguarantee-fields.json`, {n} field entries of "
+        f"{len(model.platforms)} published platform specs), the map "
+        "`docs/coverage/eguarantee-reference-map.yaml` and the spec "
+        f"`{spec.id}` {spec.version}. Do not edit by hand: edit the map and run "
+        "`.venv/bin/python -P scripts/eguarantee_coverage.py` (`--check` tells whether this file "
+        "is current). The core requirements derived from the same map are in "
+        "docs/eguarantee-core.md; what the earlier, hand-fed version of this page got wrong is in "
+        "docs/coverage/README.md.",
+        "",
+        "Every field entry is counted once, in exactly one category:",
+        "",
+        "- **mapped**: an element of the dictionary carries its data (possibly in another lexical "
+        "form or code table: the map says so in a `doubt`);",
+        "- **gap**: business data the spec does not model (listed below with the reason);",
+        "- **ENV**: transport envelope or security layer (signature, keys, encryption, nonce, "
+        "reserved fields);",
+        "- **ACK**: synchronous acknowledgement of a call;",
+        "- **INV**: invoicing (no message type).",
+        "",
+        "**Carriable** (a subset of mapped): the element is part of the message type the platform "
+        "message corresponds to, so a conformant message of that type can carry the value. A field "
+        "of a message the spec has no type for (revoke, extension, premium refund, query, unseal, "
+        "amendment ...) is mapped but never carriable; so is a field whose message type excludes "
+        "its "
+        "element. An envelope field is carriable when every message type has its element.",
+        "",
+        "## Summary per platform",
+        "",
+        *_summary(model),
+        "",
+        "Business data = mapped + gap. *Outside the envelope* = entries of the platform's messages "
+        "(not of its common envelope or header), the figure the issue quotes for Jiangxi (300).",
+        "",
+        "## Platform messages and the message types they correspond to",
+        "",
+        *_steps(model),
+        "",
+        "## Business steps the spec does not model",
+        "",
+        "Platform messages with no message type (their mapped fields are not carriable):",
+        "",
+        *_not_modelled(model),
+        "",
+        "## Gaps (business data the spec does not model)",
+        "",
+        *_gaps(model),
+        "",
+        "## Mapped, but the message type cannot carry it",
+        "",
+        "Fields of messages that do correspond to a message type, whose element that type does "
+        "not have:",
+        "",
+        *_uncarried(model),
+        "",
+        "## Doubtful mappings",
+        "",
+        *_doubts(model),
+        "",
+        "## Elements and the real fields they carry",
+        "",
+        *table,
+        "",
+        "## Elements no corpus field maps to",
+        "",
+        "Our own modelling or taken from other sources (each element's `basis` says which):",
+        "",
+        *unused,
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description="Write docs/eguarantee-coverage.md and docs/eguarantee-core.md from the "
+                    "reference corpus, the map and a spec version.")
+    parser.add_argument("--spec", default="eguarantee", help="bundled spec id or spec folder")
+    parser.add_argument("--map", type=Path, default=MAP, dest="map_path")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--coverage-out", type=Path, default=COVERAGE_DOC)
+    parser.add_argument("--core-out", type=Path, default=CORE_DOC)
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a doc differs from what would be written")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    return parser
+
+
+def _say(text: Text, lang: Lang) -> None:
+    print(text.get(lang), file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the script; return its exit code (see the module docstring)."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return 0 if exc.code == 0 else 2
+    lang: Lang = args.lang
+    try:
+        spec = load_spec(args.spec)
+    except HeguiError as exc:  # SpecNotFound, SpecError
+        _say(Text(f"无法加载规范 {args.spec}：{exc}", f"cannot load spec {args.spec}: {exc}"), lang)
+        return 2
+    try:
+        model = build_model(spec, args.corpus, args.map_path)
+    except MapError as exc:
+        n = len(exc.problems)
+        _say(Text(f"映射有 {n} 个问题：", f"the map has {n} problem(s):"), lang)
+        for problem in exc.problems:
+            _say(problem, lang)
+        return 2
+    outputs = {args.coverage_out: render_coverage(model), args.core_out: render_core(model)}
+    stale = []
+    for path, text in outputs.items():
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        if args.check:
+            stale.append(path)
+        else:
+            path.write_text(text, encoding="utf-8")
+    for path in stale:
+        _say(Text(f"{path} 不是最新的：运行 .venv/bin/python -P scripts/eguarantee_coverage.py",
+                  f"{path} is not current: run .venv/bin/python -P scripts/eguarantee_coverage.py"),
+             lang)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
