@@ -172,9 +172,24 @@ def _spec_leaf_paths(spec: Spec) -> set[str]:
     return {p for p in paths if p not in groups}
 
 
-def render_coverage(model: Model) -> str:
-    """The text of docs/eguarantee-coverage.md for ``model``."""
+def _compare(models: Sequence[Model]) -> list[str]:
+    versions = [m.spec.version for m in models]
+    head = " | ".join(f"{v}: mapped / carriable / gap" for v in versions)
+    lines = [f"| platform | {head} |", "|---|" + "---:|" * len(versions)]
+    for code, platform in models[0].platforms.items():
+        cells = []
+        for m in models:
+            c = counts(m, [f for f in m.fields if f.platform == code])
+            cells.append(f"{c['mapped']} / {c['carriable']} / {c['gap']}")
+        lines.append(f"| {platform.name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def render_coverage(model: Model, others: Sequence[Model] = ()) -> str:
+    """The text of docs/eguarantee-coverage.md for ``model`` (and, when ``others`` are given,
+    a table of the same figures under those spec versions)."""
     spec = model.spec
+    compared = ["## Spec versions compared", "", *_compare([model, *others]), ""] if others else []
     n = len(model.fields)
     table, unused = _elements(model)
     parts = [
@@ -214,6 +229,7 @@ def render_coverage(model: Model) -> str:
         "Business data = mapped + gap. *Outside the envelope* = entries of the platform's messages "
         "(not of its common envelope or header), the figure the issue quotes for Jiangxi (300).",
         "",
+        *compared,
         "## Platform messages and the message types they correspond to",
         "",
         *_steps(model),
@@ -257,7 +273,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Write docs/eguarantee-coverage.md and docs/eguarantee-core.md from the "
                     "reference corpus, the map and a spec version.")
-    parser.add_argument("--spec", default="eguarantee", help="bundled spec id or spec folder")
+    parser.add_argument("--spec", action="append", dest="specs",
+                        help="bundled spec id or spec folder (default eguarantee); given again, "
+                             "the coverage doc also compares the figures under that version")
     parser.add_argument("--map", type=Path, default=MAP, dest="map_path")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--coverage-out", type=Path, default=COVERAGE_DOC)
@@ -279,20 +297,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return 0 if exc.code == 0 else 2
     lang: Lang = args.lang
-    try:
-        spec = load_spec(args.spec)
-    except HeguiError as exc:  # SpecNotFound, SpecError
-        _say(Text(f"无法加载规范 {args.spec}：{exc}", f"cannot load spec {args.spec}: {exc}"), lang)
-        return 2
-    try:
-        model = build_model(spec, args.corpus, args.map_path)
-    except MapError as exc:
-        n = len(exc.problems)
-        _say(Text(f"映射有 {n} 个问题：", f"the map has {n} problem(s):"), lang)
-        for problem in exc.problems:
-            _say(problem, lang)
-        return 2
-    outputs = {args.coverage_out: render_coverage(model), args.core_out: render_core(model)}
+    models = []
+    for name in args.specs or ["eguarantee"]:
+        try:
+            spec = load_spec(name)
+        except HeguiError as exc:  # SpecNotFound, SpecError
+            _say(Text(f"无法加载规范 {name}：{exc}", f"cannot load spec {name}: {exc}"), lang)
+            return 2
+        try:
+            models.append(build_model(spec, args.corpus, args.map_path))
+        except MapError as exc:
+            n = len(exc.problems)
+            _say(Text(f"映射对规范 {name} {spec.version} 有 {n} 个问题：",
+                      f"the map has {n} problem(s) against spec {name} {spec.version}:"), lang)
+            for problem in exc.problems:
+                _say(problem, lang)
+            return 2
+    model = models[0]
+    outputs = {args.coverage_out: render_coverage(model, models[1:]),
+               args.core_out: render_core(model)}
     stale = []
     for path, text in outputs.items():
         current = path.read_text(encoding="utf-8") if path.is_file() else None

@@ -249,6 +249,22 @@ def read_platforms(data: dict[str, Any]) -> dict[str, Platform]:
     return out
 
 
+def for_version(value: Any, version: str) -> Any:
+    """``value`` as it reads for spec ``version``: a mapping's ``by_version[version]`` replaces
+    it (a field entry) or is merged over it (a message block, whose ``fields`` merge too)."""
+    if not isinstance(value, dict) or "by_version" not in value:
+        return value
+    base = {k: v for k, v in value.items() if k != "by_version"}
+    override = (value["by_version"] or {}).get(version)
+    if override is None:
+        return base
+    if "message" not in base:  # a field entry: replaced whole
+        return override
+    merged = {**base, **{k: v for k, v in override.items() if k != "fields"}}
+    merged["fields"] = {**(base.get("fields") or {}), **(override.get("fields") or {})}
+    return merged
+
+
 def _entry(block: Block, path: str, value: Any,
            known: frozenset[str]) -> tuple[Entry | None, list[Text]]:
     where = f"{block.platform} {block.message} {path}"
@@ -283,7 +299,8 @@ def build_model(spec: Spec, corpus: Path, map_path: Path) -> Model:
     blocks: list[Block] = []
     entries: dict[tuple[str, str, str], Entry] = {}
     seen_blocks: set[tuple[str, str]] = set()
-    for raw in data["messages"]:
+    for listed in data["messages"]:
+        raw = for_version(listed, spec.version)
         block = Block(str(raw.get("platform")), str(raw.get("message")), str(raw.get("step")),
                       raw.get("reason"), raw.get("doubt"))
         name = f"{block.platform} {block.message}"
@@ -303,7 +320,7 @@ def build_model(spec: Spec, corpus: Path, map_path: Path) -> Model:
                                  f"{name}: step none needs a reason"))
         blocks.append(block)
         for path, value in (raw.get("fields") or {}).items():
-            entry, found = _entry(block, str(path), value, known)
+            entry, found = _entry(block, str(path), for_version(value, spec.version), known)
             problems.extend(found)
             if entry is not None:
                 entries[entry.key] = entry

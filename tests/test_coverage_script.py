@@ -69,7 +69,7 @@ def test_missing_entry_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, err = _run(capsys, "--check", "--lang", "en", "--map", str(broken))
     assert code == 2
     assert "JX /lg/apply insuredAddress: corpus field has no entry in the map" in err
-    assert "1 problem(s)" in err
+    assert "1 problem(s) against spec eguarantee 1.0" in err
 
 
 def test_misspelled_element_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,3 +141,21 @@ def test_core_derivation(model: Any) -> None:
     core = cov.CORE_DOC.read_text(encoding="utf-8")
     assert "- `claimRequest` `claim.claimedAt` (required): carried by no platform" in core
     assert "- `apply` `payment.minPremium` (required): profile: required by Quanzhou only" in core
+
+
+def test_spec_folder_and_version_override(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    folder = str(ROOT / "specs" / "eguarantee")
+    code, err = _run(capsys, "--check", "--lang", "en", "--spec", folder)
+    assert (code, err) == (0, "")  # the same spec read from its folder writes the same docs
+    from eguarantee_reference import build_model
+
+    from hegui.validator.loader import load_spec
+
+    override = _broken_map(
+        tmp_path, 'message: "/lg/revokePush"\n    step: none\n',
+        'message: "/lg/revokePush"\n    step: none\n'
+        '    by_version: {"1.0": {step: cancelRequest}}\n')
+    model = build_model(load_spec(folder), cov.CORPUS, override)
+    entry = {f.key: model.entry(f) for f in model.fields}
+    assert model.carriable(entry[("JX", "/lg/revokePush", "orderNo")])
