@@ -144,7 +144,9 @@ def _step_section(model: Model, mt: MessageType) -> tuple[list[str], list[str], 
                   "| element | carried by | required by | class | law | spec's use |",
                   "|---|---:|---|---|---|---|"]
         for d in derived:
-            who = _names(d.requirers) if d.classification == "profile" else str(len(d.requirers))
+            who = str(len(d.requirers))
+            if d.classification == "profile":
+                who += f": {_names(d.requirers)}"
             law = f"inferred: {LAW[d.element]}" if d.element in LAW else ""
             use = uses.get(d.element, "not in the type")
             lines.append(f"| `{d.element}` | {len(d.carriers)} of {n} | {who} | "

@@ -8,7 +8,6 @@ Read by ``scripts/eguarantee_coverage.py`` (which writes docs/eguarantee-coverag
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,12 +155,11 @@ def parent_path(path: str) -> str:
 
 
 def dictionary_paths(spec: Spec) -> frozenset[str]:
-    """Every element path the spec knows: message-type paths and ``group.element`` paths."""
+    """Every element path of the spec's dictionary as a message type places it (``bidder.uscc``,
+    ``claim.account.accountNo``, ``attachments[].url``): the paths a map may name."""
     paths: set[str] = set()
     for mt in spec.message_types.values():
         paths |= _carried_with_items(spec, mt)
-    for group in spec.groups.values():
-        paths |= set(_group_paths(spec, group.id, group.id, depth=0))
     return frozenset(paths)
 
 
@@ -183,18 +181,6 @@ def _carried_with_items(spec: Spec, mt: MessageType) -> set[str]:
             if element.name not in section.exclude:
                 paths.add(f"{section.name}[].{element.name}")
     return paths
-
-
-def _group_paths(spec: Spec, group_id: str, prefix: str, depth: int) -> Iterable[str]:
-    group = spec.groups.get(group_id)
-    if group is None or depth > 5:
-        return
-    for element in group.elements:
-        path = f"{prefix}.{element.name}"
-        yield path
-        inner = element.facet("group")
-        if element.datatype == "group" and isinstance(inner, str):
-            yield from _group_paths(spec, inner, path, depth + 1)
 
 
 def read_corpus(path: Path, platforms: dict[str, Platform]) -> tuple[CorpusField, ...]:
@@ -283,8 +269,10 @@ def _entry(block: Block, path: str, value: Any,
         return Entry(block, path, "gap", None, str(value["gap"]), doubt), []
     element = str(value["map"])
     if element not in known:
-        return None, [Text(f"{where}：元素 {element} 不在规范的数据字典中",
-                           f"{where}: element {element} is not in the spec's dictionary")]
+        return None, [Text(f"{where}：元素 {element} 不在规范的数据字典中"
+                           "（没有报文类型含此元素路径）",
+                           f"{where}: element {element} is not in the spec's dictionary (no "
+                           "message type has this element path)")]
     return Entry(block, path, "mapped", element, None, doubt), []
 
 
