@@ -159,3 +159,17 @@ def test_spec_folder_and_version_override(tmp_path: Path,
     model = build_model(load_spec(folder), cov.CORPUS, override)
     entry = {f.key: model.entry(f) for f in model.fields}
     assert model.carriable(entry[("JX", "/lg/revokePush", "orderNo")])
+
+
+@pytest.mark.slow
+def test_script_runs_as_a_process() -> None:
+    import subprocess
+
+    python = str(ROOT / ".venv" / "bin" / "python")
+    ok = subprocess.run([python, "-P", str(SCRIPT), "--check", "--lang", "en"], cwd=ROOT,
+                        capture_output=True, text=True, timeout=120)
+    assert (ok.returncode, ok.stderr) == (0, "")
+    bad = subprocess.run([python, "-P", str(SCRIPT), "--check", "--spec", "no-such-spec"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert "无法加载规范 no-such-spec" in bad.stderr and "Traceback" not in bad.stderr
