@@ -136,6 +136,11 @@ class Program:
         """Declared variables the expression reads; only these are bound when evaluating."""
         return cel_ast.variables(self.tree)
 
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """Every name the expression reads data by (variables' parts and selected fields)."""
+        return cel_ast.names_read(self.tree)
+
     def _run(self, values: Mapping[str, Any] | Prepared) -> tuple[Any, Outcome | None]:
         # An unbound variable becomes an error value, not an exception; short-circuit operators
         # may still give an answer, so evaluate anyway and look at the result.

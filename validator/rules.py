@@ -52,12 +52,15 @@ def _message(rule: Rule, show: Callable[[str], str | None]) -> Text:
 
 
 def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
-              show: Callable[[str], str | None], present: Callable[[str], bool]) -> RuleRun:
+              show: Callable[[str], str | None], present: Callable[[str], bool],
+              tainted: Mapping[str, frozenset[str]] | None = None) -> RuleRun:
     """Evaluate every rule of ``message_type``.
 
     ``values`` maps CEL variable names to typed values (only those present and valid);
     ``show`` renders a path's value for messages; ``present`` tells whether a path has a value
-    in the payload at all (valid or not) for ``require`` rules.
+    in the payload at all (valid or not) for ``require`` rules. ``tainted`` maps a list
+    variable to the item fields that failed the schema or datatype checks in some item: a rule
+    that reads one is unchecked (its item would look as if the field were absent).
     """
     hits: list[RuleHit] = []
     evaluated: list[str] = []
@@ -72,6 +75,12 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
             unchecked.append((rule, paths))
         return bool(paths)
 
+    def taint(program: Program | None) -> tuple[str, ...]:
+        if program is None or not tainted:
+            return ()
+        return tuple(v if f == "*" else f"{v}[].{f}" for v in program.variables
+                     for f in sorted(tainted.get(v, ())) if f == "*" or f in program.names)
+
     rules = rt.rules_for(message_type)
     # Values (a whole checklist, a list of thousands of items) are converted for CEL once per
     # payload, not once per rule: every rule shares one prepared activation.
@@ -79,6 +88,10 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
     for rule in rules:
         when = rt.when_program(rule.id)
         program = rt.program(rule.id)
+        spoilt = taint(when) + taint(program)
+        if spoilt:
+            unchecked.append((rule, tuple(dict.fromkeys(spoilt))))
+            continue
         if when is not None:
             cond = _eval(when, values_for)
             if cond.missing:

@@ -281,7 +281,8 @@ class RuleStage:
         assert work.mt is not None and work.record is not None
         rec = work.record
         values = {**rec.values, **work.contexts} if work.contexts else rec.values
-        run = run_rules(work.runtime, work.mt.id, values, rec.show, rec.present)
+        bad = work.invalid | {p.pointer for p in rec.problems}
+        run = run_rules(work.runtime, work.mt.id, values, rec.show, rec.present, tainted(bad))
         structural = any(f.stage in ("schema", "datatype", "parse") for f in work.findings)
         for hit in run.hits:
             path = hit.paths[0] if hit.paths else ""
@@ -308,6 +309,21 @@ class RuleStage:
             work.failures.append(failed)
             work.add(rule.id, "error", failed, "rule", pointer_of(rule.fields[0]))
         work.evaluated = run.evaluated
+
+
+def tainted(pointers: frozenset[str] | set[str]) -> dict[str, frozenset[str]]:
+    """List variable -> item fields that failed a check in some item, from the pointers of
+    the failures (``/materials/2/fileSha256`` taints ``fileSha256`` of ``materials``)."""
+    out: dict[str, set[str]] = {}
+    for pointer in pointers:
+        tokens = pointer_tokens(pointer)
+        at = next((i for i, t in enumerate(tokens) if isinstance(t, int)), None)
+        if at is None or at == 0:
+            continue
+        variable = ".".join(str(t) for t in tokens[:at])
+        # An item that is itself the bad value (a list of scalars) taints the whole list: "*".
+        out.setdefault(variable, set()).add(str(tokens[at + 1]) if at + 1 < len(tokens) else "*")
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 class LocateStage:

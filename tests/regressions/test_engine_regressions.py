@@ -125,3 +125,20 @@ def test_text_past_a_ten_million_max_length_is_max_length_in_both_encodings(
     as_json = v.validate(json.dumps(doc).encode(), "big.json")
     as_xml = v.validate(json_to_xml(doc, egspec), "big.xml")
     assert _ids(as_json) == _ids(as_xml) == ["document.content@maxLength"]
+
+
+def test_a_rule_reading_a_bad_list_item_field_is_unchecked_not_fired() -> None:
+    """A material's `fileSha256` failing its pattern made WC-109 (which reads it) fire as if the
+    digest were absent: two findings for one mistake. A rule reading an item field that failed
+    a check in some item is now listed as not checked, in both encodings."""
+    from hegui.validator.loader import load_spec
+
+    spec = load_spec("window-checklist")
+    doc = json.loads((Path(spec.folder) / "examples" / "valid" / "application.json").read_bytes())
+    doc["materials"][0]["fileSha256"] = "xyz"
+    v = Validator(spec)
+    for result in (v.validate(json.dumps(doc).encode(), "app.json"),
+                   v.validate(json_to_xml(doc, spec), "app.xml")):
+        assert result.rule_ids == {"materials[].fileSha256@pattern"}
+        unchecked = {u.rule_id: u.paths for u in result.rules_unchecked}
+        assert unchecked.get("WC-109") == ("materials[].fileSha256",)
