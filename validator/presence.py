@@ -90,3 +90,20 @@ def _count(path: str, pointer: str, items: list[Any], low: int,
         yield StructuralError(path, "minItems", pointer, f"{len(items)} items, at least {low}")
     if high is not None and len(items) > high:
         yield StructuralError(path, "maxItems", pointer, f"{len(items)} items, at most {high}")
+
+
+def excluded_present(mt: MessageType, doc: Mapping[str, Any]) -> Iterator[StructuralError]:
+    """An ``unexpected`` error for every element a section excludes that ``doc`` carries.
+
+    libxml2 reports one content-model error per parent element, so an XML payload with two
+    excluded elements in one group would name only the first; read from the JSON encoding,
+    both encodings name every one."""
+    for section in mt.sections:
+        value = doc.get(section.name)
+        if not section.exclude or not isinstance(value, dict):
+            continue
+        for name in section.exclude:
+            if name in value:
+                yield StructuralError(f"{section.name}.{name}", "unexpected",
+                                      f"/{escape_pointer(section.name)}/{escape_pointer(name)}",
+                                      "excluded element")

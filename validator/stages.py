@@ -25,7 +25,7 @@ from hegui.validator.identify import (
 from hegui.validator.locations import locate_json, locate_xml, pointer_of
 from hegui.validator.offsets import value_mismatch
 from hegui.validator.pipeline import Stage, Work, shorten
-from hegui.validator.presence import missing_required
+from hegui.validator.presence import excluded_present, missing_required
 from hegui.validator.record import build_record
 from hegui.validator.result import Location, Unchecked
 from hegui.validator.rules import run_rules
@@ -185,6 +185,7 @@ class SchemaStage:
             # Presence, found the same way for both encodings (see presence); a schema-valid
             # payload has every required element, so this runs only after schema errors.
             errors += missing_required(spec, mt, doc)
+            errors += excluded_present(mt, doc)
         else:  # the schemas accept "" and "  ": a required element must carry a value
             errors += missing_required(spec, mt, doc, absent=False)
         if root is None:  # XML cannot hold these characters at all (see characters)

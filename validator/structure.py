@@ -221,6 +221,11 @@ def _xsd_errors(rt: Runtime, mt: MessageType, root: etree._Element
                                   _attribute_name(msg))
         elif "No matching global declaration" in msg:
             yield StructuralError("payload", "root", "", msg, None)
+        elif _scalar_with_text(spec, mt, tokens, el):
+            # libxml2 cuts a message at about 64,000 bytes, value included, before the part
+            # that names the facet: a long value of a scalar element failed its lexical form.
+            facet = "type" if _native(spec, mt, tokens) else "pattern"
+            yield _xml_error(spec, mt, tokens, facet, msg, el.text)
         else:
             yield _xml_error(spec, mt, tokens, "type", msg, el.text)
 
@@ -231,6 +236,14 @@ def _attribute_name(message: str) -> str | None:
     if m is None:
         return None
     return m.group(1).replace("{http://www.w3.org/XML/1998/namespace}", "xml:")
+
+
+def _scalar_with_text(spec: Spec, mt: MessageType, tokens: list[str | int],
+                      el: etree._Element) -> bool:
+    """Whether the element at ``tokens`` is a scalar one holding text (not a group or list)."""
+    _, element = path_of(spec, mt, tokens)
+    return (element is not None and element.datatype not in ("group", "list")
+            and bool(el.text) and len(el) == 0)
 
 
 def _native(spec: Spec, mt: MessageType, tokens: list[str | int]) -> bool:

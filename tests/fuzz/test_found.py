@@ -1,7 +1,7 @@
 """Bugs the fuzz tier found (tests/fuzz/found/README.md), replayed in a fresh process each.
 
-Strict xfails: each starts to pass when its bug is fixed, which fails the run until the
-entry is removed from hegui_fuzz/known.py (then this test guards the fix).
+Open bugs are strict xfails: each starts to pass when its bug is fixed, which fails the run
+until its entry in hegui_fuzz/known.py says ``fixed``; then this test guards the fix.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def test_every_reproducer_is_listed() -> None:
 
 
 @pytest.mark.parametrize("bug", [
-    pytest.param(b, id=b.id, marks=pytest.mark.xfail(strict=True, reason=b.note))
+    pytest.param(b, id=b.id, marks=() if b.fixed else pytest.mark.xfail(strict=True,
+                                                                      reason=b.note))
     for b in KNOWN])
 def test_reproducer_breaks_no_invariant(bug: KnownBug, tmp_path: Path) -> None:
     done = subprocess.run(
