@@ -63,8 +63,9 @@ def list_sections(doc: dict[str, Any], spec: Spec) -> list[tuple[str, int | None
 
 
 def with_items(doc: dict[str, Any], section: str, n: int) -> dict[str, Any]:
-    """A copy of ``doc`` whose list ``section`` holds ``n`` copies of its first item."""
+    """A copy of ``doc`` whose list ``section`` holds ``n`` copies of its first item (fewer
+    when they would pass 24 MiB: hegui refuses payloads over 20 MiB before reading them)."""
     out = dict(doc)
     item = orjson.dumps(doc[section][0])
-    out[section] = [orjson.loads(item) for _ in range(n)]
+    out[section] = [orjson.loads(item) for _ in range(min(n, (24 << 20) // len(item)))]
     return out

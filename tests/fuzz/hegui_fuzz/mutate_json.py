@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from hegui_fuzz.edges import (
     ESCAPED_STRINGS,
     HUGE_NUMBER_TEXTS,
@@ -41,6 +43,26 @@ class Pairs:
 
 
 Slot = tuple[Any, Any]  # (container, key or index)
+
+#: Mutations that copy stop short of this many bytes (past hegui's 20 MiB payload limit):
+#: copies of copies would otherwise grow without bound (a list of lists of 10,000: 24 GB).
+MAX_BYTES = 24 * 1024 * 1024
+
+
+def size(value: Any) -> int:
+    """About the bytes of ``value`` as compact JSON (markers counted by their text)."""
+    def marker(v: Any) -> str:
+        return v.text if isinstance(v, Raw) else "{}"
+
+    try:
+        return len(orjson.dumps(value, default=marker, option=orjson.OPT_PASSTHROUGH_DATACLASS))
+    except TypeError:  # integers past 64 bits: the standard library writes them
+        return len(json.dumps(value, default=marker, separators=(",", ":")))
+
+
+def copies(rng_n: int, value: Any) -> int:
+    """``rng_n`` copies of ``value``, or as many as fit in :data:`MAX_BYTES`."""
+    return max(1, min(rng_n, MAX_BYTES // max(1, size(value))))
 
 
 def slots(doc: Any) -> list[Slot]:
@@ -128,11 +150,12 @@ def duplicate_subtree(rng: random.Random, doc: Any, slot: Slot) -> Any:
     """A copy of this subtree elsewhere: over another value, or repeated in its list."""
     c, k = slot
     if isinstance(c, list) and rng.random() < 0.5:
-        for _ in range(rng.choice([1, 2, 49, 50, 51])):
+        for _ in range(copies(rng.choice([1, 2, 49, 50, 51]), c[k])):
             c.insert(k, copy.deepcopy(c[k]))
         return doc
     target = rng.choice(slots(doc))
-    target[0][target[1]] = copy.deepcopy(c[k])
+    if size(doc) + size(c[k]) < MAX_BYTES:
+        target[0][target[1]] = copy.deepcopy(c[k])
     return doc
 
 
@@ -161,7 +184,7 @@ def big_list(rng: random.Random, doc: Any, slot: Slot) -> Any:
     """The value (or its list's first item) repeated up to 100,000 times."""
     c, k = slot
     item = c[k][0] if isinstance(c[k], list) and c[k] else c[k]
-    n = rng.choice([2, 50, 51, 1000, 10**4] * 20 + [10**5])
+    n = copies(rng.choice([2, 50, 51, 1000, 10**4] * 20 + [10**5]), item)
     c[k] = [copy.deepcopy(item) for _ in range(n)] if isinstance(item, dict | list) else [item] * n
     return doc
 

@@ -88,7 +88,11 @@ def duplicate_element(rng: random.Random, t: Tree) -> None:
     parent = el.getparent()
     if parent is None:
         return
-    for _ in range(rng.choice([1, 1, 2, 49, 50, 51, 1000])):
+    # Copies stop at 24 MiB in all (past hegui's payload limit; copies of copies would grow
+    # without bound).
+    n = rng.choice([1, 1, 2, 49, 50, 51, 1000])
+    n = min(n, (24 << 20) // max(1, len(etree.tostring(t.root))))
+    for _ in range(max(1, n)):
         el.addnext(copy.deepcopy(el))
 
 
