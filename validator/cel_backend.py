@@ -183,27 +183,22 @@ class Program:
 
     def evaluate_raw(self, values: Mapping[str, Any] | Prepared) -> Outcome:
         """Evaluate a list-valued expression; the plain Python items are in ``items``."""
-        result, failed = self._run(values)
-        if failed is not None:
-            return failed
-        plain = result.plain_value()
-        if not isinstance(plain, list):
-            return Outcome(None, error=f"expression gave {result.type().name()}, not list")
-        return Outcome(None, items=plain)
-
+        return self._listed(values, shallow=False)
 
     def evaluate_items(self, values: Mapping[str, Any] | Prepared) -> Outcome:
         """Evaluate a list-valued expression for the findings of an ``each`` rule: each item
         as a plain scalar, or a map item as its scalar members only (what messages and item
-        positions read). Converting whole items back would copy every nested list of every
-        offending item (half a gigabyte for a 4,000-item checklist)."""
+        positions read), so the nested lists of offending items are not copied back."""
+        return self._listed(values, shallow=True)
+
+    def _listed(self, values: Mapping[str, Any] | Prepared, *, shallow: bool) -> Outcome:
         result, failed = self._run(values)
         if failed is not None:
             return failed
-        listed = result.value()
+        listed = result.value() if shallow else result.plain_value()
         if not isinstance(listed, list):
             return Outcome(None, error=f"expression gave {result.type().name()}, not list")
-        return Outcome(None, items=[_shallow(item) for item in listed])
+        return Outcome(None, items=[_shallow(x) for x in listed] if shallow else listed)
 
 
 def _container(accessor: Any) -> bool:
