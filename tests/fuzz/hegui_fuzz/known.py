@@ -52,6 +52,14 @@ KNOWN: tuple[KnownBug, ...] = (
         "from)",
         r"^twins-disagree: json \w+ \['[^']*@pattern'\], xml \w+ \['[^']*@type'\]",
         fixed="a cut libxml2 message on a scalar element is its lexical form (structure.py)"),
+    KnownBug(
+        "json-parse-peak-near-size-limit", "eguarantee", "eg-20mb-issuer-list.recipe.json",
+        "a JSON payload just under the 20 MiB limit (EG-030's example, issuer a list of "
+        "95,000 copies: 20.9 MB) peaks at about 306 MiB of Python allocations in the parse "
+        "stage (orjson's tree keeps 71 MiB; where in parse_json the rest goes is not pinned "
+        "down), over the 300 MiB budget",
+        # The traced peak alone (the RSS growth is under the budget).
+        r"^over-memory: peak 3\d\d MiB, rss \+[12]?\d?\d MiB \| "),
 )
 
 
