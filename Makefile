@@ -51,7 +51,7 @@ MUTATION_MIN ?= 90
 mutation: install
 	$(BIN)/python scripts/mutation_trial.py --min-rate $(MUTATION_MIN) $(MUTATION_ARGS)
 
-# Fuzz tier (tests/fuzz/README.md): FUZZ_EXAMPLES inputs (100,000: about 40 minutes here), the
+# Fuzz tier (tests/fuzz/README.md): FUZZ_EXAMPLES inputs (100,000: about 25 minutes here), the
 # count, the time and every violation printed at the end; first cases of violations in out/fuzz.
 # `make test` runs the same tier with a few hundred inputs.
 FUZZ_EXAMPLES ?= 100000
