@@ -28,9 +28,7 @@ from hegui.generators._values import (
     region_codes,
 )
 from hegui.generators.schema_parts import TYPE_PATTERNS, portable_pattern
-from hegui.validator import cel_ast
 from hegui.validator.catalogue import runtime_for
-from hegui.validator.cel_backend import parse
 from hegui.validator.datatypes import rmb_uppercase
 from hegui.validator.spec import Element, MessageType, Spec
 
@@ -75,12 +73,11 @@ def kinds_of(spec: Spec, mt: MessageType, rule_id: str) -> tuple[str, ...]:
 
 
 def _targets(spec: Spec, mt: MessageType) -> dict[str, tuple[str, ...]]:
-    reads = [parse(x) for r in spec.rules_for(mt.id) for x in (r.expr, r.when) if x]
     out: dict[str, dict[str, None]] = {}
     for place in places(spec, mt):
         for kind in place.kinds:
             rule_id = place.rule_id(kind)
-            if breakable(place, kind) and not _seen_missing(rule_id, reads):
+            if breakable(place, kind):
                 out.setdefault(rule_id, {})[kind] = None
     return {k: tuple(v) for k, v in out.items()}
 
@@ -139,26 +136,6 @@ def not_matching(e: Element, own: bool = False) -> list[str]:
     fails = [s for s in fits if not re.fullmatch(mine, s)]
     kept = [s for s in fails if form is None or re.fullmatch(form, s)]
     return kept or fails
-
-
-def _seen_missing(rule_id: str, reads: Sequence[cel_ast.Expr]) -> bool:
-    """Whether breaking ``rule_id`` makes a rule of the message type see a value as missing.
-
-    The engine leaves an invalid value out of the list item (or list) that holds it, so a
-    rule that fires on its absence — ``!has(p.form)`` — or reads a list of scalars by name —
-    ``id in s.materialIds`` — fires too: such ids cannot be broken alone and are not listed.
-    ``reads`` are the trees of the message type's rule expressions.
-    """
-    path, facet = rule_id.rsplit("@", 1)
-    if "[]" not in path or facet in _KEEP_FACETS:
-        return False
-    leaf = path.rsplit(".", 1)[-1].removesuffix("[]")
-    if path.endswith("[]"):  # an item of a list of scalars: the list itself changes
-        return any(leaf in cel_ast.names_read(t) for t in reads)
-    return any(leaf in cel_ast.absence_tests(t) for t in reads)
-
-
-_KEEP_FACETS = ("required", "unexpected", "minItems", "maxItems")
 
 
 # ---- mutations -----------------------------------------------------------------------------
