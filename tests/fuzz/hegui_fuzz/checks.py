@@ -5,8 +5,11 @@ result as JSON in both languages); the verdict is one of the three; ``conformant
 carries an error-severity finding and ``nonconformant`` always carries one at ``fail_on``;
 ``error`` always has a reason in both languages; no ``payload@internal`` finding (an
 exception the pipeline caught: a crash all the same); the call stays under the time budget
-(``HEGUI_FUZZ_TIME_BUDGET`` seconds, default 5) and the memory budget (300 MiB, as the
-tracemalloc peak and as growth of the process's RSS high-water mark).
+(``HEGUI_FUZZ_TIME_BUDGET`` seconds, default 5) and the memory budget (300 MiB of growth of
+the process's RSS high-water mark; the tracemalloc peak may reach twice that, because it
+counts capacity that is reserved but never touched — orjson reserves about fifteen times a
+payload's size and gives most of it back unused: a 20 MB payload peaked at 306 MiB traced
+while the resident size grew by 72 MiB).
 """
 
 from __future__ import annotations
@@ -113,7 +116,7 @@ def violations(m: Measured, fail_on: str = "error") -> list[str]:
         out.append(f"{kind}: {type(m.exception).__name__}: {str(m.exception)[:120]}")
     if m.cpu > TIME_BUDGET_S:
         out.append(f"over-time: {m.cpu:.1f} s of CPU > {TIME_BUDGET_S:.0f} s")
-    if m.peak > MEMORY_BUDGET or m.rss_growth > MEMORY_BUDGET:
+    if m.peak > 2 * MEMORY_BUDGET or m.rss_growth > MEMORY_BUDGET:
         out.append(f"over-memory: peak {m.peak >> 20} MiB, rss +{m.rss_growth >> 20} MiB")
     r = m.result
     if m.exception is None and not isinstance(r, Result):

@@ -59,7 +59,9 @@ KNOWN: tuple[KnownBug, ...] = (
         "stage (orjson's tree keeps 71 MiB; where in parse_json the rest goes is not pinned "
         "down), over the 300 MiB budget",
         # The traced peak alone (the RSS growth is under the budget).
-        r"^over-memory: peak 3\d\d MiB, rss \+[12]?\d?\d MiB \| "),
+        r"^over-memory: peak 3\d\d MiB, rss \+[12]?\d?\d MiB \| ",
+        fixed="no bug in hegui: the traced peak counts capacity orjson reserves and never "
+              "touches (resident growth 72 MiB); the memory budget is the resident growth"),
 )
 
 
