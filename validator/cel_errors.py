@@ -16,6 +16,9 @@ _KNOWN: tuple[tuple[re.Pattern[str], str, str], ...] = (
      "超出 CEL 运行时每次求值的迭代上限（列表过长或嵌套遍历）",
      "the CEL runtime's iteration budget per evaluation was exceeded (a long list or a nested "
      "loop over one)"),
+    (re.compile(r"^(\S+) has (\d+) items, over the CEL runtime's iteration budget of (\d+)"),
+     "{0} 有 {1} 项，超过 CEL 运行时每次求值 {2} 次迭代的上限",
+     "{0} has {1} items, over the CEL runtime's iteration budget of {2}"),
     (re.compile(r'Key not found in map\s*:\s*"?([^"]*)"?'),
      "映射中没有键“{0}”", "no key '{0}' in the map"),
     (re.compile(r"[Nn]o (?:matching )?overloads? (?:found )?(?:for|matching)?\s*'?([^']*)'?"),

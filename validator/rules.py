@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hegui.validator.cel_backend import Outcome, Program
+from hegui.validator.cel_backend import ITERATION_BUDGET, Outcome, Program
 from hegui.validator.runtime import Runtime
 from hegui.validator.spec import Rule, Text
 
@@ -81,20 +81,33 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
         return tuple(v if f == "*" else f"{v}[].{f}" for v in program.variables
                      for f in sorted(tainted.get(v, ())) if f == "*" or f in program.names)
 
+    def too_long(program: Program | None) -> str | None:
+        """Why the runtime cannot walk a list the program walks: it has too many items (the
+        iterations would run out anyway; converting a list that long costs gigabytes)."""
+        for v in sorted(program.walked if program is not None else ()):
+            items = values.get(v)
+            if isinstance(items, list) and len(items) >= ITERATION_BUDGET:
+                return (f"{v} has {len(items)} items, over the CEL runtime's iteration budget "
+                        f"of {ITERATION_BUDGET}")
+        return None
+
     rules = rt.rules_for(message_type)
-    # Context documents (a whole checklist) are converted for CEL once per payload, not once
-    # per rule: every rule that reads one shares a prepared activation. Other rules get their
-    # values afresh: the runtime keeps what an evaluation converts for as long as the
-    # activation lives (a shared one grew by 260 MB per rule over a 4,000-item list), and
-    # converting per rule costs little more time.
-    shared: Any = rt.env.activation(values) if any(r.context for r in rules) else values
+    # Values are converted for CEL once per payload, not once per rule: every rule shares one
+    # prepared activation (an application with 100,000 materials took 11 s of CPU converting
+    # them rule by rule, over the 5 s budget). The runtime keeps what evaluations convert for
+    # as long as the activation lives, so memory grows with the rules that walk a long list
+    # of deep items (docs/architecture.md, "Bounds").
+    values_for: Any = rt.env.activation(values)
     for rule in rules:
-        values_for = shared if rule.context else values
         when = rt.when_program(rule.id)
         program = rt.program(rule.id)
         spoilt = taint(when) + taint(program)
         if spoilt:
             unchecked.append((rule, tuple(dict.fromkeys(spoilt))))
+            continue
+        why = too_long(when) or too_long(program)
+        if why is not None:
+            errors.append((rule, why))
             continue
         if when is not None:
             cond = _eval(when, values_for)

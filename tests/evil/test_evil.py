@@ -17,7 +17,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,31 +54,27 @@ class Run:
         return {Path(r["source"]).name: r["verdict"] for r in self.json()["results"]}
 
 
+#: The launcher that measures a child's own peak memory (see its docstring).
+PEAK = HERE / "peak.py"
+
+
 def hegui(*args: str, cwd: Path, stdin: Any = None, timeout: float = 120) -> Run:
-    """Run ``python -m hegui ARGS`` and wait for it (killed after ``timeout``: a hang); the
-    child is reaped with wait4, which gives its own peak resident memory."""
-    proc = subprocess.Popen([sys.executable, "-m", "hegui", *args], cwd=cwd,
+    """Run ``python -m hegui ARGS`` and wait for it (killed after ``timeout``: a hang), through
+    a small launcher that records the child's own peak resident memory."""
+    peak = cwd / f".peak-{os.getpid()}-{time.monotonic_ns()}"
+    proc = subprocess.Popen([sys.executable, str(PEAK), str(peak), sys.executable, "-m",
+                             "hegui", *args], cwd=cwd,
                             stdin=stdin if stdin is not None else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
-    got: dict[str, bytes] = {}
-    def drain(key: str, stream: Any) -> None:
-        with stream:
-            got[key] = stream.read()
-
-    readers = [threading.Thread(target=drain, args=(k, f))
-               for k, f in (("out", proc.stdout), ("err", proc.stderr))]
-    for t in readers:
-        t.start()
-    for t in readers:
-        t.join()
-    _, status, usage = os.wait4(proc.pid, 0)
-    timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode == -signal.SIGKILL:
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.terminate()  # the launcher kills hegui
+        proc.communicate()
         pytest.fail(f"hegui {' '.join(args)} did not finish in {timeout} s")
-    return Run(proc.returncode, got["out"], got["err"], usage.ru_maxrss)
+    max_rss = int(peak.read_text(encoding="ascii")) if peak.exists() else 0
+    peak.unlink(missing_ok=True)
+    return Run(proc.returncode, out, err, max_rss)
 
 
 def no_traceback(run: Run) -> None:

@@ -14,7 +14,7 @@ from hegui.validator.codec import json_to_xml, xml_to_json
 from hegui.validator.engine import Validator
 from hegui.validator.result import Result
 from hegui.validator.safe_xml import parse_xml
-from hegui.validator.spec import Spec
+from hegui.validator.spec import Spec, Text
 
 HERE = Path(__file__).parent
 
@@ -142,3 +142,22 @@ def test_a_rule_reading_a_bad_list_item_field_is_unchecked_not_fired() -> None:
         assert result.rule_ids == {"materials[].fileSha256@pattern"}
         unchecked = {u.rule_id: u.paths for u in result.rules_unchecked}
         assert unchecked.get("WC-109") == ("materials[].fileSha256",)
+
+
+def test_a_list_longer_than_the_cel_iteration_budget_is_not_walked() -> None:
+    """An application with 100,000 materials (found by the fuzz tier): every rule walking the
+    list ran out of the CEL runtime's 10,000 iterations anyway, after converting the list (1.8
+    GB, 4 s). Such rules are now not evaluated, with the reason, and the verdict is error."""
+    from hegui.validator.cel_backend import ITERATION_BUDGET
+    from hegui.validator.loader import load_spec
+
+    spec = load_spec("window-checklist")
+    doc = json.loads((Path(spec.folder) / "examples" / "valid" / "application.json").read_bytes())
+    doc["materials"] = [doc["materials"][0]] * ITERATION_BUDGET
+    result = Validator(spec).validate(json.dumps(doc).encode(), "app.json")
+    assert result.verdict == "error" and result.error is not None
+    assert f"materials has {ITERATION_BUDGET} items" in result.error.en
+    assert "超过 CEL 运行时" in result.error.zh
+    doc["materials"] = doc["materials"][:ITERATION_BUDGET - 1]  # one fewer: walked as before
+    assert "materials has" not in (Validator(spec).validate(
+        json.dumps(doc).encode(), "app.json").error or Text("", "")).en
