@@ -137,13 +137,13 @@ class Program:
         return cel_ast.variables(self.tree)
 
     @functools.cached_property
-    def walked(self) -> frozenset[str]:
-        """Declared variables the expression runs a comprehension over (``v.all(...)``,
-        ``v.filter(...)``, ``v.map(...)`` ...): each of their items costs an iteration."""
-        return frozenset(
-            n.iter_range.name for n in cel_ast.walk(self.tree)
-            if isinstance(n, cel_ast.Comprehension) and isinstance(n.iter_range, cel_ast.Ident)
-            and n.iter_range.declared)
+    def walked(self) -> frozenset[tuple[str, ...]]:
+        """The lists the expression runs a comprehension over, as paths from a declared
+        variable: ``("items",)`` for ``items.all(...)``, ``("items", "situations")`` for
+        ``i.situations.exists(...)`` inside ``items.all(i, ...)``; each item an iteration."""
+        out: set[tuple[str, ...]] = set()
+        _ranges(self.tree, {}, out)
+        return frozenset(out)
 
     @functools.cached_property
     def names(self) -> frozenset[str]:
@@ -220,6 +220,34 @@ def _shallow(item: Any) -> Any:
         return item.plain_value()
     members = item.value()
     return {k: v.plain_value() for k, v in members.items() if not _container(v)}
+
+
+def _ranges(node: cel_ast.Expr, bound: dict[str, tuple[str, ...]],
+            out: set[tuple[str, ...]]) -> None:
+    """Collect the range paths of the comprehensions in ``node`` (``bound``: iteration
+    variables of the enclosing comprehensions -> the path of the list they walk)."""
+    if isinstance(node, cel_ast.Comprehension):
+        path = _path(node.iter_range, bound)
+        if path is not None:
+            out.add(path)
+        _ranges(node.iter_range, bound, out)
+        inner = {**bound, node.iter_var: path} if path is not None else bound
+        for part in (node.accu_init, node.loop_condition, node.loop_step, node.result):
+            _ranges(part, inner, out)
+        return
+    for child in cel_ast.children(node):
+        _ranges(child, bound, out)
+
+
+def _path(node: cel_ast.Expr, bound: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    if isinstance(node, cel_ast.Ident):
+        if node.declared:
+            return (node.name,)
+        return bound.get(node.name)
+    if isinstance(node, cel_ast.Select) and not node.test_only:
+        base = _path(node.operand, bound)
+        return None if base is None else (*base, node.field)
+    return None
 
 
 #: Iterations the CEL runtime allows one evaluation (cel-expr-python 0.1.3; not configurable

@@ -84,10 +84,11 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
     def too_long(program: Program | None) -> str | None:
         """Why the runtime cannot walk a list the program walks: it has too many items (the
         iterations would run out anyway; converting a list that long costs gigabytes)."""
-        for v in sorted(program.walked if program is not None else ()):
-            items = values.get(v)
-            if isinstance(items, list) and len(items) >= ITERATION_BUDGET:
-                return (f"{v} has {len(items)} items, over the CEL runtime's iteration budget "
+        for path in sorted(program.walked if program is not None else ()):
+            n = _items_at(values.get(path[0]), path[1:])
+            if n >= ITERATION_BUDGET:
+                shown = "[].".join(path)
+                return (f"{shown} has {n} items, over the CEL runtime's iteration budget "
                         f"of {ITERATION_BUDGET}")
         return None
 
@@ -148,6 +149,18 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
         elif result.value is False:
             hits.append(RuleHit(rule, rule.fields, _message(rule, show)))
     return RuleRun(tuple(hits), tuple(evaluated), tuple(errors), tuple(unchecked))
+
+
+def _items_at(value: Any, fields: tuple[str, ...]) -> int:
+    """How many items the lists at ``fields`` below ``value`` hold together (a comprehension
+    over them, nested in loops over the lists above, takes one iteration per item)."""
+    if not fields:
+        return len(value) if isinstance(value, list) else 0
+    if isinstance(value, list):
+        return sum(_items_at(item, fields) for item in value)
+    if isinstance(value, dict):
+        return _items_at(value.get(fields[0]), fields[1:])
+    return 0
 
 
 def _with_missing(path: str, show: Callable[[str], str | None]) -> Callable[[str], str | None]:

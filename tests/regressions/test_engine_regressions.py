@@ -161,3 +161,18 @@ def test_a_list_longer_than_the_cel_iteration_budget_is_not_walked() -> None:
     doc["materials"] = doc["materials"][:ITERATION_BUDGET - 1]  # one fewer: walked as before
     assert "materials has" not in (Validator(spec).validate(
         json.dumps(doc).encode(), "app.json").error or Text("", "")).en
+
+
+def test_a_nested_list_longer_than_the_budget_is_not_walked() -> None:
+    """A checklist whose one item has 10,000 situations (found by the fuzz tier: 1.4 GB inside
+    the CEL runtime): rules walking items[].situations count the situations of all items."""
+    from hegui.validator.cel_backend import ITERATION_BUDGET
+    from hegui.validator.loader import load_spec
+
+    spec = load_spec("window-checklist")
+    doc = json.loads((Path(spec.folder) / "examples" / "valid" / "checklist.json").read_bytes())
+    item = doc["items"][0]
+    item["situations"] = [item["situations"][0]] * ITERATION_BUDGET
+    result = Validator(spec).validate(json.dumps(doc).encode(), "list.json")
+    assert result.verdict == "error" and result.error is not None
+    assert "items[].situations has" in result.error.en
