@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from hegui.validator.presence import STRING_TYPES
-from hegui.validator.spec import Element, MessageType, Spec
+from hegui.validator.spec import Element, MessageType, Section, Spec
 
 #: The checks each datatype carries beyond its dictionary facets (docs/spec-format.md, the
 #: datatype table): ``type`` where JSON has a native type (XML: its lexical form), ``form``
@@ -103,15 +103,16 @@ def places(spec: Spec, mt: MessageType) -> Iterator[Place]:
             kinds += ["section:maxItems"] * (s.max_items is not None)
         yield Place(s.name, None, tuple(kinds))
         if s.is_list:
-            yield from _group(spec, s.group, f"{s.name}[]", {}, ())
+            yield from _group(spec, s.group, f"{s.name}[]", s)
         else:
             if spec.groups[s.group].element(EXTRA) is None:
                 yield Place(f"{s.name}.{EXTRA}", None, ("section:unknown",))
-            yield from _group(spec, s.group, s.name, s.overrides, s.exclude)
+            yield from _group(spec, s.group, s.name, s)
 
 
-def _group(spec: Spec, gid: str, prefix: str, overrides: Mapping[str, str],
-           exclude: tuple[str, ...]) -> Iterator[Place]:
+def _group(spec: Spec, gid: str, prefix: str, usage: Section | None) -> Iterator[Place]:
+    overrides = usage.overrides if usage is not None else {}
+    exclude = usage.exclude if usage is not None else ()
     for e in spec.groups[gid].elements:
         path = f"{prefix}.{e.name}"
         excluded = e.name in exclude
@@ -119,11 +120,12 @@ def _group(spec: Spec, gid: str, prefix: str, overrides: Mapping[str, str],
         if excluded:
             continue
         if e.datatype == "group":
-            yield from _group(spec, e.facet("group"), path, {}, ())
+            yield from _group(spec, e.facet("group"), path,
+                              usage.within(e.name) if usage is not None else None)
         elif e.datatype == "list":
             of = e.facet("of")
             if isinstance(of, str):
-                yield from _group(spec, of, f"{path}[]", {}, ())
+                yield from _group(spec, of, f"{path}[]", None)
             else:  # an inline scalar item: its facets, no usage of its own
                 yield Place(f"{path}[]", of, element_kinds(of, "optional"))
 

@@ -94,7 +94,12 @@ def group_strategy(spec: Spec, gid: str, section: Section | None = None
         use = section.overrides.get(e.name, e.use) if section is not None else e.use
         # A required scalar carries a value: never "" or white space only (presence.blank).
         filled = use == "required" and e.datatype not in ("group", "list")
-        (required if use == "required" else optional)[e.name] = _deferred(spec, e, filled)
+        if e.datatype == "group" and section is not None and section.reaches_into(e.name):
+            # The message type changes usage inside this group (a dotted override).
+            value = group_strategy(spec, e.facets["group"], section.within(e.name))
+        else:
+            value = _deferred(spec, e, filled)
+        (required if use == "required" else optional)[e.name] = value
     order = [e.name for e in spec.groups[gid].elements]
     return st.fixed_dictionaries(required, optional=optional).map(
         lambda d: {k: d[k] for k in order if k in d})
@@ -103,7 +108,7 @@ def group_strategy(spec: Spec, gid: str, section: Section | None = None
 def section_strategy(spec: Spec, section: Section) -> st.SearchStrategy[Any]:
     """The value of one section: an object, or a list of objects for ``list: true``."""
     if section.is_list:
-        return _list_strategy(group_strategy(spec, section.group), section.min_items,
+        return _list_strategy(group_strategy(spec, section.group, section), section.min_items,
                               section.max_items)
     return group_strategy(spec, section.group, section)
 

@@ -172,7 +172,11 @@ class _Defs:
         properties: Schema = {}
         required: list[str] = []
         for e, use in members(group, section):
-            if e.datatype == "group":
+            if e.datatype == "group" and section is not None and section.reaches_into(e.name):
+                # The message type changes usage inside this group: its own inline schema.
+                properties[e.name] = {**_titles(e.label), **self._object(
+                    self.spec.groups[e.facets["group"]], section.within(e.name))}
+            elif e.datatype == "group":
                 properties[e.name] = {**_ref(group_type_name(e.facets["group"])),
                                       **_titles(e.label)}
             else:

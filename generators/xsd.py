@@ -169,15 +169,23 @@ class _Builder:
     def _all(self, ct: etree._Element, group: Group, section: Section | None) -> None:
         all_ = self.add("all", ct)
         for e, use in members(group, section):
-            self._member(all_, e, use)
+            self._member(all_, e, use, section)
 
-    def _member(self, parent: etree._Element, e: Element, use: Use) -> None:
-        type_name = (group_type_name(e.facets["group"]) if e.datatype == "group"
-                     else element_type_name(e))
-        el = self.add("element", parent, name=e.name, type=type_name)
+    def _member(self, parent: etree._Element, e: Element, use: Use,
+                section: Section | None) -> None:
+        if e.datatype == "group" and section is not None and section.reaches_into(e.name):
+            # The message type changes usage inside this group: its own anonymous type.
+            el = self.add("element", parent, name=e.name)
+            _doc(el, e.label)  # the annotation comes before the anonymous type
+            self._all(self.add("complexType", el), self.spec.groups[e.facets["group"]],
+                      section.within(e.name))
+        else:
+            type_name = (group_type_name(e.facets["group"]) if e.datatype == "group"
+                         else element_type_name(e))
+            el = self.add("element", parent, name=e.name, type=type_name)
+            _doc(el, e.label)
         if use != "required":
             el.set("minOccurs", "0")
-        _doc(el, e.label)
 
     def _element_type(self, e: Element) -> None:
         if e.datatype == "group":

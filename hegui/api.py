@@ -19,33 +19,37 @@ from hegui.validator.engine import Options
 from hegui.validator.errors import UsageError
 from hegui.validator.identify import Encoding
 from hegui.validator.inputs import Payload
-from hegui.validator.loader import bundled_spec_ids
 from hegui.validator.result import Result
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Severity, Spec
+from hegui.validator.versions import bundled_names
 
 __all__ = ["Result", "Spec", "bundled_specs", "load_spec", "validate"]
 
 
-def load_spec(name: str) -> Spec:
-    """A bundled spec by id (``"eguarantee"``) or a spec folder by path, loaded once."""
-    return DEFAULT.spec(name)
+def load_spec(name: str, profile: str | None = None) -> Spec:
+    """A bundled spec by id (``"eguarantee"``: its current version), by id and version
+    (``"eguarantee@1.0"``) or a spec folder by path, with the profile layer ``profile`` when
+    given; loaded once."""
+    return DEFAULT.spec(name, profile)
 
 
 def bundled_specs() -> list[Spec]:
-    """Every spec shipped with hegui."""
-    return [DEFAULT.spec(sid) for sid in bundled_spec_ids()]
+    """Every spec version shipped with hegui, by id then version."""
+    return [DEFAULT.spec(name) for name in bundled_names()]
 
 
 def validate(data: bytes | str | Path, spec: str | Spec | None = None, *,
              message_type: str | None = None, encoding: Encoding | None = None,
              fail_on: Severity = "error", contexts: Mapping[str, str] | None = None,
-             source: str | None = None) -> Result:
+             source: str | None = None, profile: str | None = None) -> Result:
     """Validate one payload and return its :class:`Result` (never raises for bad payloads).
 
     ``data``: the payload's bytes, its text, or a :class:`~pathlib.Path` to read. ``spec``: a
-    bundled id, a spec folder, or a loaded :class:`Spec`; None picks the bundled spec the
-    payload names (its XML namespace or JSON ``messageType``). ``contexts``: context documents
+    bundled id (the payload's version field picks the version), ``id@version``, a spec
+    folder, or a loaded :class:`Spec`; None picks the bundled spec the payload names (its XML
+    namespace, or JSON ``messageType`` and ``specVersion``). ``profile``: a profile layer to
+    lay over the core (docs/spec-format.md, Profiles). ``contexts``: context documents
     by name (``{"checklist": "my-list.yaml"}``); the spec's bundled defaults otherwise.
     Raises :class:`~hegui.validator.errors.UsageError` for bad arguments (an unknown spec or
     context, an unreadable path).
@@ -60,8 +64,8 @@ def validate(data: bytes | str | Path, spec: str | Spec | None = None, *,
         raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         name = source or "-"
     options = Options(message_type=message_type, encoding=encoding, fail_on=fail_on)
-    chosen = load_spec(spec) if isinstance(spec, str) else spec
-    runner = Runner(RunConfig(spec=chosen, options=options, contexts=dict(contexts or {})))
+    runner = Runner(RunConfig(spec=spec, profile=profile, options=options,
+                              contexts=dict(contexts or {})))
     return runner.validate(Payload(name, raw))
 
 

@@ -49,29 +49,30 @@ def _specs(batch: Batch, requested: tuple[str, ...]) -> dict[str, Spec]:
     try:
         for name in requested:
             spec = load_spec(name)
-            out[spec.id] = spec
+            out[spec.name] = spec
     except HeguiError as exc:
         raise ReportError(f"--spec: {exc}") from None
     if requested:
         return out
-    wanted = {r.spec.id for r in batch.results if r.spec is not None}
-    for sid in sorted(wanted):
-        candidates = [sid]
+    wanted = {r.spec.name: r.spec for r in batch.results if r.spec is not None}
+    for key in sorted(wanted):
+        ref = wanted[key]
+        candidates = [f"{ref.id}@{ref.version}", ref.id]
         option = batch.options.get("spec")
-        if isinstance(option, str) and option != sid:
+        if isinstance(option, str) and option not in candidates:
             candidates.append(option)
         for name in candidates:
             try:
-                spec = load_spec(name)
+                spec = load_spec(name, ref.profile)
             except SpecNotFound:
                 continue
             except HeguiError as exc:
                 raise ReportError(f"spec {name}: {exc}") from None
-            if spec.id == sid:
-                out[sid] = spec
+            if spec.name == key:
+                out[key] = spec
                 break
         else:
-            click.echo(f"hegui report: spec {sid!r} not found; rule titles and coverage are "
+            click.echo(f"hegui report: spec {key!r} not found; rule titles and coverage are "
                        f"left out (use --spec ID|DIR)", err=True)
     return out
 
@@ -94,11 +95,11 @@ def _sources(batch: Batch) -> dict[str, bytes]:
 
 def _warn_changed(batch: Batch, specs: Mapping[str, Spec]) -> None:
     for r in batch.results:
-        if r.spec is not None and r.spec.id in specs \
-                and specs[r.spec.id].content_sha256 != r.spec.sha256:
-            click.echo(f"hegui report: spec {r.spec.id!r} has changed since the result was made "
-                       f"(result: {r.spec.sha256[:12]}, now: "
-                       f"{specs[r.spec.id].content_sha256[:12]}); titles are from the spec now",
+        if r.spec is not None and r.spec.name in specs \
+                and specs[r.spec.name].content_sha256 != r.spec.sha256:
+            click.echo(f"hegui report: spec {r.spec.name!r} has changed since the result was "
+                       f"made (result: {r.spec.sha256[:12]}, now: "
+                       f"{specs[r.spec.name].content_sha256[:12]}); titles are from the spec now",
                        err=True)
             return
 

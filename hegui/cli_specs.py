@@ -6,8 +6,9 @@ import click
 
 from hegui.spec_tree import render_message_type
 from hegui.validator.codec import namespace_of
-from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.loader import load_spec
 from hegui.validator.spec import Lang, Spec
+from hegui.validator.versions import bundled_names
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="Language of names and messages.")
@@ -18,27 +19,45 @@ def specs() -> None:
     """List and show the bundled standards."""
 
 
+#: Lifecycle statuses in each language (docs/spec-format.md, Versions).
+STATUS = {"zh": {"draft": "草案", "active": "现行", "deprecated": "已弃用"},
+          "en": {"draft": "draft", "active": "active", "deprecated": "deprecated"}}
+
+
 @specs.command("list")
 @LANG
 def list_specs(lang: Lang) -> None:
-    """List bundled specs with version, status and standard number."""
-    for sid in bundled_spec_ids():
-        s = load_spec(sid)
-        number = s.standard_number or ("标准号未知" if lang == "zh" else "number unknown")
-        click.echo(f"{s.id}\t{s.version}\t{s.status}\t{number}\t{s.title.get(lang)}")
+    """List every bundled spec version: name, lifecycle status, validity, replacement,
+    profile layers, standard number and title (tab-separated; the first column is what
+    --spec takes)."""
+    zh = lang == "zh"
+    for name in bundled_names():
+        s = load_spec(name)
+        number = s.standard_number or ("标准号未知" if zh else "number unknown")
+        life = s.lifecycle
+        valid = f"{life.valid_from or '…'}–{life.valid_to or '…'}"
+        replaced = (f"{'由' if zh else 'replaced by '}{s.id}@{life.replaced_by}"
+                    f"{'取代' if zh else ''}" if life.replaced_by else "-")
+        profiles = ",".join(s.profiles) or "-"
+        click.echo(f"{s.name}\t{STATUS[lang][s.status]}\t{valid}\t{replaced}\t{profiles}\t"
+                   f"{number}\t{s.title.get(lang)}")
 
 
 @specs.command("show")
 @click.argument("spec_id")
+@click.option("--profile", metavar="NAME", help="Show the spec with this profile layer laid over "
+                                                "its core.")
 @LANG
 @click.option("--part", type=click.Choice(["all", "elements", "codelists", "messages", "rules"]),
               default="all", show_default=True, help="Which part to print.")
 @click.option("--message-type", "-m", "message_type", metavar="TYPE",
               help="Show one message type as a tree: every element, whether this type requires "
                    "it, how its value is written, the JSON and XML framing and the examples.")
-def show_spec(spec_id: str, lang: Lang, part: str, message_type: str | None) -> None:
-    """Show a spec's elements, code lists, message types and rules."""
-    s = load_spec(spec_id)
+def show_spec(spec_id: str, profile: str | None, lang: Lang, part: str,
+              message_type: str | None) -> None:
+    """Show a spec's elements, code lists, message types and rules (SPEC_ID: <id>,
+    <id>@<version> or a folder)."""
+    s = load_spec(spec_id, profile)
     if message_type is not None:
         mt = s.message_types.get(message_type)
         if mt is None:
@@ -56,8 +75,19 @@ def show_spec(spec_id: str, lang: Lang, part: str, message_type: str | None) -> 
 def render_spec(s: Spec, lang: Lang, part: str = "all") -> list[str]:
     """Plain-text description of ``s`` (used by ``hegui specs show``)."""
     zh = lang == "zh"
+    life = s.lifecycle
     out = [f"{s.title.get(lang)}", f"id={s.id} version={s.version} status={s.status} "
            f"sha256={s.content_sha256}"]
+    if life.valid_from or life.valid_to or life.replaced_by:
+        out.append(("有效期: " if zh else "Valid: ") + f"{life.valid_from or '…'}–"
+                   f"{life.valid_to or '…'}" + (f" ({'由' if zh else 'replaced by '}"
+                                                 f"{life.replaced_by}{'取代' if zh else ''})"
+                                                 if life.replaced_by else ""))
+    if life.changes:
+        out.append(("变更: " if zh else "Changes: ") + life.changes.get(lang))
+    if s.profiles:
+        out.append(("配置层: " if zh else "Profiles: ") + ", ".join(s.profiles)
+                   + (f" ({'当前' if zh else 'applied'}: {s.profile})" if s.profile else ""))
     out.append(("标准号: " if zh else "Standard number: ")
                + (s.standard_number or ("未知" if zh else "unknown")))
     if s.standard_note:
@@ -93,7 +123,8 @@ def render_spec(s: Spec, lang: Lang, part: str = "all") -> list[str]:
     if part in ("all", "rules"):
         out += ["", "== 业务规则 ==" if zh else "== Business rules =="]
         for r in s.rules:
-            out.append(f"{r.id} [{r.severity}] {r.title.get(lang)}")
+            layer = f" ({'配置层' if zh else 'profile'} {', '.join(r.scope)})" if r.scope else ""
+            out.append(f"{r.id} [{r.severity}] {r.title.get(lang)}{layer}")
             out.append(f"    {'适用' if zh else 'applies to'}: {', '.join(r.applies_to)}")
             out.append(f"    {'依据' if zh else 'basis'}: {r.basis.render(lang)}")
             if r.when:
@@ -111,11 +142,12 @@ def render_spec(s: Spec, lang: Lang, part: str = "all") -> list[str]:
 @click.option("--check", "mode", flag_value="check", default=True,
               help="Exit 1 when a committed schema differs from regeneration (default).")
 def schemas_cmd(spec_ids: tuple[str, ...], mode: str) -> None:
-    """Generate (--write) or check (--check) the XSD and JSON Schema of specs (default: all)."""
+    """Generate (--write) or check (--check) the XSD and JSON Schema of spec versions
+    (default: every bundled version)."""
     from hegui.generators.schemas import check_schemas, write_schemas
 
     stale: list[str] = []
-    for sid in spec_ids or bundled_spec_ids():
+    for sid in spec_ids or bundled_names():
         spec = load_spec(sid)
         if mode == "write":
             for path in write_schemas(spec):

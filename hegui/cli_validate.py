@@ -47,8 +47,13 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--spec", "spec_id", metavar="ID|DIR",
-              help="Spec id or spec folder (default: detected from each payload).")
+@click.option("--spec", "spec_id", metavar="ID[@VERSION]|DIR",
+              help="Spec id (the payload's specVersion or XML namespace picks the version), "
+                   "id@version (forces that version) or spec folder (default: detected from "
+                   "each payload).")
+@click.option("--profile", metavar="NAME",
+              help="Apply this profile layer (one platform's demands) on top of the core; "
+                   "see `hegui specs list` for the profiles of each version.")
 @click.option("--message-type", metavar="TYPE", help="Force the message type.")
 @click.option("--encoding", type=click.Choice(["json", "xml"]),
               help="Force the encoding (default: by extension, then content).")
@@ -79,7 +84,8 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               default=DEFAULT_LIMITS.max_findings, show_default=True,
               help="Findings kept per payload; the rest are counted in one note per rule.")
 @base_dir_option
-def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | None,
+def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
+             message_type: str | None,
              encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
              fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
              expect: str | None, quiet: bool, include_contexts: bool,
@@ -92,7 +98,7 @@ def validate(paths: tuple[str, ...], spec_id: str | None, message_type: str | No
     """
     pairs = parse_outputs(fmt, outputs)
     config = RunConfig(
-        spec=spec_id,
+        spec=spec_id, profile=profile,
         options=Options(message_type=message_type, encoding=encoding,  # type: ignore[arg-type]
                         fail_on=fail_on, limits=dataclasses.replace(
                             DEFAULT_LIMITS, max_findings_per_rule=max_findings_per_rule,

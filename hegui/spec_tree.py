@@ -44,7 +44,9 @@ def render_message_type(spec: Spec, mt: MessageType, lang: Lang) -> list[str]:
     if mt.description:
         out.append(f"  {mt.description.get(lang)}")
     out.append(f"  JSON: \"messageType\": \"{mt.id}\", \"specVersion\": \"{spec.version}\""
-               + ("（specVersion 可省略）" if zh else " (specVersion may be left out)"))
+               + ("（两者均必填；正文未写明时可用 --message-type 代为指定）" if zh
+                  else " (both required; --message-type stands in for a body that names "
+                       "neither)"))
     out.append(f"  XML: <{mt.id} xmlns=\"{namespace_of(spec)}\">")
     for sec in mt.sections:
         out += _section(spec, mt, sec, lang)

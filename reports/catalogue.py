@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from hegui.reports.labels import facet_text
-from hegui.validator.result import Batch, Finding, Result
+from hegui.validator.result import Batch, Finding, Result, SpecRef
 from hegui.validator.spec import Basis, Severity, Spec, Text
 
 
@@ -67,12 +67,24 @@ def is_structural(rule_id: str) -> bool:
     return "@" in rule_id
 
 
+def spec_for_ref(specs: Mapping[str, Spec], ref: SpecRef | None) -> Spec | None:
+    """The loaded spec a result's ``ref`` names: the same id, version and profile layer
+    (however ``specs`` is keyed), else None."""
+    if ref is None:
+        return None
+    found = specs.get(ref.name)
+    if found is not None:
+        return found
+    return next((s for s in specs.values() if s.name == ref.name), None)
+
+
 def used_specs(batch: Batch, specs: Mapping[str, Spec]) -> list[Spec]:
     """The loaded specs that results of ``batch`` were judged against, in first-use order."""
     out: dict[str, Spec] = {}
     for r in batch.results:
-        if r.spec is not None and r.spec.id in specs and r.spec.id not in out:
-            out[r.spec.id] = specs[r.spec.id]
+        spec = spec_for_ref(specs, r.spec)
+        if spec is not None and spec.name not in out:
+            out[spec.name] = spec
     return list(out.values())
 
 
@@ -98,7 +110,7 @@ def rule_catalogue(batch: Batch, specs: Mapping[str, Spec]) -> dict[str, RuleInf
         for rule in spec.rules:
             out.setdefault(rule.id, RuleInfo(
                 id=rule.id, severity=rule.severity, title=rule.title, basis=rule.basis,
-                structural=False, spec_id=spec.id, message=rule.message))
+                structural=False, spec_id=spec.name, message=rule.message))
     extra: dict[str, tuple[Finding, Result]] = {}
     for r in batch.results:
         for f in r.findings:
@@ -106,13 +118,13 @@ def rule_catalogue(batch: Batch, specs: Mapping[str, Spec]) -> dict[str, RuleInf
                 extra.setdefault(f.rule_id, (f, r))
     for rule_id in sorted(extra):
         f, r = extra[rule_id]
-        judged_by = specs.get(r.spec.id) if r.spec is not None else None
+        judged_by = spec_for_ref(specs, r.spec)
         structural = is_structural(rule_id)
         title = _structural_title(rule_id, judged_by) if structural else Text(rule_id, rule_id)
         out[rule_id] = RuleInfo(
             id=rule_id, severity=f.severity, title=title,
             basis=Basis(f.basis) if f.basis else None, structural=structural,
-            spec_id=r.spec.id if r.spec is not None else None)
+            spec_id=r.spec.name if r.spec is not None else None)
     return out
 
 

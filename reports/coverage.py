@@ -73,7 +73,7 @@ class RuleCoverage:
 def spec_coverage(batch: Batch, spec: Spec) -> RuleCoverage:
     """Coverage of ``spec``'s rules by the evaluated payloads of ``batch`` judged against it."""
     results = [r for r in batch.results
-               if r.spec is not None and r.spec.id == spec.id and r.verdict != "error"]
+               if r.spec is not None and r.spec.name == spec.name and r.verdict != "error"]
     stats = rule_stats(results)
     status: dict[str, CoverageStatus] = {}
     for rule in spec.rules:
@@ -82,9 +82,10 @@ def spec_coverage(batch: Batch, spec: Spec) -> RuleCoverage:
         passed = bool(st and st.passed)
         status[rule.id] = ("exercised" if failed and passed else "failed_only" if failed
                            else "passed_only" if passed else "never_reached")
-    return RuleCoverage(spec.id, tuple(r.id for r in spec.rules), status)
+    return RuleCoverage(spec.name, tuple(r.id for r in spec.rules), status)
 
 
 def coverage(batch: Batch, specs: Mapping[str, Spec]) -> dict[str, RuleCoverage]:
-    """Coverage per spec id, for every loaded spec that ``batch``'s results were judged against."""
-    return {spec.id: spec_coverage(batch, spec) for spec in used_specs(batch, specs)}
+    """Coverage per spec (``<id>@<version>``, ``+<profile>`` when layered), for every loaded
+    spec that ``batch``'s results were judged against."""
+    return {spec.name: spec_coverage(batch, spec) for spec in used_specs(batch, specs)}

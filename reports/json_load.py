@@ -57,14 +57,16 @@ def _finding(d: dict[str, Any]) -> Finding:
         rule_id=d["rule_id"], severity=d["severity"], stage=d["stage"],
         message=Text(zh=d["message_zh"], en=d["message_en"]),
         location=_location(d["location"]), basis=d.get("basis"), value=d.get("value"),
-        related=tuple(_location(x) for x in d.get("related", [])))
+        related=tuple(_location(x) for x in d.get("related", [])),
+        layer=d.get("layer", "core"))
 
 
 def _result(d: dict[str, Any]) -> Result:
     spec = d.get("spec")
     return Result(
         source=d["source"], verdict=d["verdict"],
-        spec=None if spec is None else SpecRef(spec["id"], spec["version"], spec["sha256"]),
+        spec=None if spec is None else SpecRef(spec["id"], spec["version"], spec["sha256"],
+                                             spec.get("profile")),
         message_type=d.get("message_type"), encoding=d.get("encoding"),
         input_sha256=d["input_sha256"],
         findings=tuple(_finding(f) for f in d["findings"]),

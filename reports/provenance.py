@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hegui.reports.catalogue import spec_for_ref
 from hegui.validator.result import Batch
 from hegui.validator.spec import Lang, Spec, Text
 
@@ -53,7 +54,7 @@ def provenance(batch: Batch, specs: Mapping[str, Spec]) -> Provenance:
         ref = r.spec
         if ref is None or (ref.id, ref.version, ref.sha256) in seen:
             continue
-        loaded = specs.get(ref.id)
+        loaded = spec_for_ref(specs, ref)
         seen[(ref.id, ref.version, ref.sha256)] = SpecInfo(
             id=ref.id, version=ref.version, sha256=ref.sha256,
             title=loaded.title if loaded else None,

@@ -76,7 +76,7 @@ def minispec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
 @pytest.fixture(scope="session")
 def egspec() -> Spec:
     """The bundled e-guarantee spec (its generated schemas are committed)."""
-    return load_spec("eguarantee")
+    return load_spec("eguarantee@1.0")
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,8 @@ class Validator:
                  stages: Sequence[Stage] = STAGES):
         self.runtime = spec if isinstance(spec, Runtime) else runtime_for(spec)
         self.spec = self.runtime.spec
-        self.ref = SpecRef(self.spec.id, self.spec.version, self.spec.content_sha256)
+        self.ref = SpecRef(self.spec.id, self.spec.version, self.spec.content_sha256,
+                           self.spec.profile)
         #: Typed values of context documents, bound as CEL variables by name.
         self.contexts = dict(contexts or {})
         self.stages = tuple(stages)
@@ -57,6 +58,8 @@ class Validator:
             return Result(work.source, "error", self.ref, mt, work.encoding, sha,
                           tuple(work.findings), error=work.stopped_text, stages=runs)
         findings = tuple(sorted(work.findings + work.suppression_notes(), key=Finding.sort_key))
+        if self.spec.layers:
+            findings = tuple(self._layered(f, mt) for f in findings)
         if work.failures:
             return Result(work.source, "error", self.ref, mt, work.encoding, sha, findings,
                           work.evaluated, error=_joined(work.failures), stages=runs,
@@ -64,6 +67,13 @@ class Validator:
         verdict = verdict_of((f.severity for f in findings), work.options.fail_on)
         return Result(work.source, verdict, self.ref, mt, work.encoding, sha, findings,
                       work.evaluated, stages=runs, rules_unchecked=unchecked)
+
+
+    def _layered(self, f: Finding, mt: str | None) -> Finding:
+        """``f`` with the layer that introduced its rule id (structural ids per type)."""
+        layers = self.spec.layers
+        layer = layers.get(f"{mt}:{f.rule_id}") or layers.get(f.rule_id)
+        return f if layer is None else dataclasses.replace(f, layer=layer)
 
 
 def _joined(texts: Sequence[Text]) -> Text:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from lxml import etree
 
 from hegui.validator.codec import namespace_of
 from hegui.validator.spec import MessageType, Spec, Text
+from hegui.validator.versions import version_folders
 
 Encoding = Literal["json", "xml"]
 
@@ -78,6 +80,7 @@ def is_blank(data: bytes) -> bool:
 # Cheap peeks, only to pick a spec; the chosen spec's pipeline then checks the payload properly.
 _XMLNS = re.compile(rb"""<(?:[\w-]+:)?[\w-]+[^>]*?\sxmlns(?::[\w-]+)?=["']([^"']+)["']""")
 _MESSAGE_TYPE = re.compile(rb'"messageType"\s*:\s*"([^"\\]+)"')
+_SPEC_VERSION = re.compile(rb'"specVersion"\s*:\s*"([^"\\]+)"')
 
 
 def peek_xml_namespace(data: bytes) -> str | None:
@@ -92,23 +95,40 @@ def peek_json_message_type(data: bytes) -> str | None:
     return m.group(1).decode("utf-8", "replace") if m else None
 
 
+def peek_json_spec_version(data: bytes) -> str | None:
+    """The first ``"specVersion": "..."`` member of a JSON payload."""
+    m = _SPEC_VERSION.search(data)
+    return m.group(1).decode("utf-8", "replace") if m else None
+
+
 def spec_for_namespace(ns: str | None, specs: Iterable[Spec]) -> Spec | None:
     """The spec whose XML namespace is ``ns``."""
     return next((s for s in specs if namespace_of(s) == ns), None)
 
 
-def spec_for_message_type(name: str | None, specs: Iterable[Spec]) -> Spec | None:
-    """The first spec that has a message type called ``name``."""
-    return next((s for s in specs if name in s.message_types), None)
+def spec_for_message_type(name: str | None, specs: Iterable[Spec],
+                          version: str | None = None) -> Spec | None:
+    """The spec that has a message type called ``name``, in ``version`` when one of its
+    versions is that; else its current version (``specs`` lists each spec's versions with
+    the current one first: :func:`hegui.validator.runner.Runner.bundled`)."""
+    having = [s for s in specs if name in s.message_types]
+    if not having:
+        return None
+    ids = {s.id: None for s in having}
+    first = next(iter(ids))
+    mine = [s for s in having if s.id == first]
+    return next((s for s in mine if s.version == version), mine[0])
 
 
 def spec_for_payload(data: bytes, encoding: Encoding | None, specs: Iterable[Spec]
                      ) -> Spec | None:
-    """The spec a payload's bytes say they follow (XML namespace, JSON message type)."""
+    """The spec a payload's bytes say they follow (XML namespace; JSON message type and
+    spec version)."""
     if encoding == "xml":
         return spec_for_namespace(peek_xml_namespace(data), specs)
     if encoding == "json":
-        return spec_for_message_type(peek_json_message_type(data), specs)
+        return spec_for_message_type(peek_json_message_type(data), specs,
+                                     peek_json_spec_version(data))
     return None
 
 
@@ -164,11 +184,38 @@ def identify_json(spec: Spec, doc: Mapping[str, Any], forced: str | None
         return Unidentified("messageType@enum", _UNKNOWN, pointer="/messageType", line=1, column=1)
     version = doc.get("specVersion")
     if version is not None and version != spec.version:
+        have = available_versions(spec)
+        if str(version) in have:  # bundled, but --spec forced another version
+            return Unidentified("specVersion@enum", Text(
+                f"载荷的规范版本为 {version}，但按 --spec 指定的 {spec.id}@{spec.version} 检查："
+                f"两者不符",
+                f"the payload names spec version {version}, but --spec forces "
+                f"{spec.id}@{spec.version}"), pointer="/specVersion")
         return Unidentified("specVersion@enum", Text(
-            f"规范版本 {version} 不可用（现有 {spec.version}）",
-            f"spec version {version} is not available (have {spec.version})"),
+            f"规范 {spec.id} 没有 {version} 版本（现有：{'、'.join(have)}）",
+            f"spec {spec.id} has no version {version} (bundled: {', '.join(have)})"),
             pointer="/specVersion")
     return mt
+
+
+def available_versions(spec: Spec) -> tuple[str, ...]:
+    """The versions bundled beside ``spec`` (its folder's siblings), oldest first."""
+    parent = Path(spec.folder).parent
+    found = tuple(version_folders(parent)) if parent.is_dir() else ()
+    return found if spec.version in found else (spec.version,)
+
+
+def deprecation(spec: Spec) -> Text | None:
+    """What a payload naming a deprecated version is told (None: the version is not)."""
+    life = spec.lifecycle
+    if life.status != "deprecated":
+        return None
+    until_zh = f"，有效至 {life.valid_to}" if life.valid_to else ""
+    until_en = f", valid until {life.valid_to}" if life.valid_to else ""
+    by_zh = f"，已由 {life.replaced_by} 版取代" if life.replaced_by else ""
+    by_en = f", replaced by {life.replaced_by}" if life.replaced_by else ""
+    return Text(f"规范 {spec.id} 的 {spec.version} 版已弃用{by_zh}{until_zh}",
+                f"spec {spec.id} version {spec.version} is deprecated{by_en}{until_en}")
 
 
 def identify_xml(spec: Spec, root: etree._Element, forced: str | None

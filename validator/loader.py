@@ -11,15 +11,18 @@ from __future__ import annotations
 import hashlib
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 import yaml
 
-from hegui.validator.errors import SpecError, SpecNotFound, SpecProblem
+from hegui.validator.errors import SpecError, SpecProblem
 from hegui.validator.spec import Spec
+from hegui.validator.versions import bundled_spec_ids, resolve
 from hegui.validator.yamlsource import Located, load_located
+
+__all__ = ["SPEC_FILES", "MetaSchema", "bundled_spec_ids", "compile_folder", "load_spec",
+           "read_folder", "read_profile", "spec_folder"]
 
 #: The spec files, in the order they are read; each is checked against ``$defs/<kind>``.
 SPEC_FILES = ("manifest", "codelists", "dictionary", "messages", "rules")
@@ -59,31 +62,18 @@ class MetaSchema:
         return out
 
 
-def bundled_spec_ids() -> list[str]:
-    """Ids of the specs shipped inside the package, sorted."""
-    root = resources.files("hegui.specs")
-    return sorted(p.name for p in root.iterdir()
-                  if p.is_dir() and p.joinpath("manifest.yaml").is_file())
-
-
 def spec_folder(spec: str) -> Traversable:
-    """Find a spec by bundled id or by filesystem path to its folder."""
-    candidate = Path(spec)
-    if candidate.is_dir() and (candidate / "manifest.yaml").is_file():
-        return candidate
-    root = resources.files("hegui.specs")
-    folder = root.joinpath(spec)
-    if folder.is_dir() and folder.joinpath("manifest.yaml").is_file():
-        return folder
-    known = ", ".join(bundled_spec_ids()) or "none"
-    raise SpecNotFound(f"no spec {spec!r} (bundled specs: {known}) / 找不到规范 {spec!r}")
+    """The version folder a spec name names: ``<id>`` (its current version), ``<id>@<version>``,
+    or a folder (a version folder, or a spec folder holding version folders)."""
+    return resolve(spec)
 
 
-def load_spec(spec: str) -> Spec:
-    """The spec with bundled id (or folder path) ``spec``, loaded once per process."""
+def load_spec(spec: str, profile: str | None = None) -> Spec:
+    """The spec named ``spec`` (``<id>``, ``<id>@<version>`` or a folder), with profile layer
+    ``profile`` when given, loaded once per process."""
     from hegui.validator.catalogue import DEFAULT  # the catalogue builds on this module
 
-    return DEFAULT.spec(spec)
+    return DEFAULT.spec(spec, profile)
 
 
 def compile_folder(folder: Traversable) -> Spec:
@@ -119,6 +109,23 @@ def read_folder(folder: Traversable, meta: MetaSchema) -> tuple[dict[str, Locate
     if problems:
         raise SpecError.of(problems)
     return docs, digest.hexdigest()
+
+
+def read_profile(folder: Traversable, name: str, meta: MetaSchema) -> tuple[Located, bytes]:
+    """The profile file ``profiles/<name>.yaml`` of a version folder, checked against the
+    meta-schema, and its bytes; raise SpecError naming its problems."""
+    from hegui.validator.profiles import PROFILES_DIR, profile_names
+
+    file = f"{PROFILES_DIR}/{name}.yaml"
+    if name not in profile_names(folder):
+        have = ", ".join(profile_names(folder)) or "none"
+        raise SpecError(file, f"no profile {name!r} in {folder} (profiles: {have}) / "
+                              f"没有配置层 {name!r}（现有：{have}）")
+    raw = folder.joinpath(PROFILES_DIR).joinpath(f"{name}.yaml").read_bytes()
+    located = _parse(raw, file)
+    if not meta.is_valid("profile", located.data):
+        raise SpecError.of(meta.problems("profile", located, file))
+    return located, raw
 
 
 def _parse(raw: bytes, name: str) -> Located:

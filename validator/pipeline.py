@@ -35,6 +35,10 @@ class Options:
     encoding: Encoding | None = None
     fail_on: Severity = "error"
     limits: Limits = DEFAULT_LIMITS
+    #: Say when the payload names a deprecated spec version (``specVersion@deprecated``).
+    #: The runner, which picks the version, asks for it; a Validator built for one spec
+    #: version judges the content alone.
+    version_notes: bool = False
 
 
 @dataclass(frozen=True)

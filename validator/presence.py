@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from hegui.validator.safe_json import escape_pointer
-from hegui.validator.spec import MessageType, Spec
+from hegui.validator.spec import MessageType, Section, Spec
 from hegui.validator.structure import StructuralError
 
 #: Datatypes whose JSON value is a string: a required one must hold more than white space.
@@ -44,17 +44,20 @@ def missing_required(spec: Spec, mt: MessageType, doc: Mapping[str, Any], *,
                                       section.max_items)
                 for i, item in enumerate(value):
                     yield from _group(spec, section.group, item, f"{section.name}[]",
-                                      f"{pointer}/{i}", {}, (), absent)
+                                      f"{pointer}/{i}", section, absent)
         else:
-            yield from _group(spec, section.group, value, section.name, pointer,
-                              section.overrides, section.exclude, absent)
+            yield from _group(spec, section.group, value, section.name, pointer, section,
+                              absent)
 
 
 def _group(spec: Spec, group_id: str, obj: Any, path: str, pointer: str,
-           overrides: Mapping[str, str], exclude: tuple[str, ...], absent: bool
-           ) -> Iterator[StructuralError]:
+           usage: Section | None, absent: bool) -> Iterator[StructuralError]:
+    """Presence inside one object of ``group_id``; ``usage``: the message type's overrides
+    in force at this depth (None: the dictionary's own usage)."""
     if not isinstance(obj, dict):
         return
+    overrides = usage.overrides if usage is not None else {}
+    exclude = usage.exclude if usage is not None else ()
     for elem in spec.groups[group_id].elements:
         value = obj.get(elem.name)
         required = overrides.get(elem.name, elem.use) == "required" and elem.name not in exclude
@@ -71,7 +74,8 @@ def _group(spec: Spec, group_id: str, obj: Any, path: str, pointer: str,
             continue
         sub_path, sub_ptr = f"{path}.{elem.name}", f"{pointer}/{escape_pointer(elem.name)}"
         if elem.datatype == "group":
-            yield from _group(spec, elem.facets["group"], value, sub_path, sub_ptr, {}, (),
+            inner = usage.within(elem.name) if usage is not None else None
+            yield from _group(spec, elem.facets["group"], value, sub_path, sub_ptr, inner,
                               absent)
         elif elem.datatype == "list" and isinstance(value, list):
             if absent:
@@ -80,7 +84,7 @@ def _group(spec: Spec, group_id: str, obj: Any, path: str, pointer: str,
             if isinstance(elem.facets["of"], str):
                 for i, item in enumerate(value):
                     yield from _group(spec, elem.facets["of"], item, f"{sub_path}[]",
-                                      f"{sub_ptr}/{i}", {}, (), absent)
+                                      f"{sub_ptr}/{i}", None, absent)
 
 
 def _count(path: str, pointer: str, items: list[Any], low: int,
@@ -100,10 +104,24 @@ def excluded_present(mt: MessageType, doc: Mapping[str, Any]) -> Iterator[Struct
     both encodings name every one."""
     for section in mt.sections:
         value = doc.get(section.name)
-        if not section.exclude or not isinstance(value, dict):
+        if not section.exclude:
             continue
-        for name in section.exclude:
-            if name in value:
-                yield StructuralError(f"{section.name}.{name}", "unexpected",
-                                      f"/{escape_pointer(section.name)}/{escape_pointer(name)}",
-                                      "excluded element")
+        top = "/" + escape_pointer(section.name)
+        objects = ([(f"{section.name}[]", f"{top}/{i}", v) for i, v in enumerate(value)]
+                   if section.is_list and isinstance(value, list)
+                   else [(section.name, top, value)])
+        for path, pointer, obj in objects:
+            for name in section.exclude:
+                where = _reach(obj, name.split("."), pointer)
+                if where is not None:
+                    yield StructuralError(f"{path}.{name}", "unexpected", where,
+                                          "excluded element")
+
+
+def _reach(obj: Any, parts: list[str], pointer: str) -> str | None:
+    """The pointer of the member at dotted ``parts`` inside ``obj``, if it is there."""
+    for part in parts:
+        if not isinstance(obj, dict) or part not in obj:
+            return None
+        obj, pointer = obj[part], f"{pointer}/{escape_pointer(part)}"
+    return pointer

@@ -57,6 +57,8 @@ class Finding:
     basis: str | None = None
     value: str | None = None
     related: tuple[Location, ...] = ()
+    #: The layer the finding comes from: ``core``, or the profile layer that introduced it.
+    layer: str = "core"
 
     def sort_key(self) -> tuple[int, int, int, str]:
         """Order by position in the source, then severity, then rule id."""
@@ -76,6 +78,7 @@ class Finding:
             "location": self.location.to_dict(),
             "value": self.value,
             "related": [loc.to_dict() for loc in self.related],
+            "layer": self.layer,
         }
 
 
@@ -101,6 +104,13 @@ class SpecRef:
     id: str
     version: str
     sha256: str
+    profile: str | None = None  # the profile layer applied, if any
+
+    @property
+    def name(self) -> str:
+        """``<id>@<version>``, with ``+<profile>`` when a profile layer was applied (as
+        :attr:`hegui.validator.spec.Spec.name`)."""
+        return f"{self.id}@{self.version}" + (f"+{self.profile}" if self.profile else "")
 
 
 @dataclass(frozen=True)
@@ -144,7 +154,8 @@ class Result:
             "source": self.source,
             "verdict": self.verdict,
             "spec": None if self.spec is None else {
-                "id": self.spec.id, "version": self.spec.version, "sha256": self.spec.sha256},
+                "id": self.spec.id, "version": self.spec.version, "sha256": self.spec.sha256,
+                "profile": self.spec.profile},
             "message_type": self.message_type,
             "encoding": self.encoding,
             "input_sha256": self.input_sha256,

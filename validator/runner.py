@@ -18,6 +18,7 @@ import yaml
 from lxml import etree
 
 from hegui import __version__
+from hegui.validator.catalogue import DEFAULT
 from hegui.validator.codec import xml_to_json
 from hegui.validator.engine import Options, Validator
 from hegui.validator.errors import UsageError
@@ -25,6 +26,7 @@ from hegui.validator.finding_texts import parse_text
 from hegui.validator.identify import (
     Encoding,
     is_blank,
+    peek_json_spec_version,
     sniff_encoding,
     spec_for_message_type,
     spec_for_namespace,
@@ -38,6 +40,7 @@ from hegui.validator.result import Batch, Finding, Location, Result
 from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
 from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.spec import Spec, Text
+from hegui.validator.versions import family, split_name
 from hegui.validator.yamlsource import load_located
 
 
@@ -45,7 +48,11 @@ from hegui.validator.yamlsource import load_located
 class RunConfig:
     """What a run was asked to do (frozen: parsed once from the CLI or the API)."""
 
-    spec: str | Spec | None = None  # bundled id, folder or loaded spec; None: detect per payload
+    #: ``<id>`` (the payload picks the version), ``<id>@<version>`` (forced), a folder or a
+    #: loaded spec; None: detect per payload.
+    spec: str | Spec | None = None
+    #: The profile layer to apply (docs/spec-format.md, Profiles), or None for the core.
+    profile: str | None = None
     options: Options = field(default_factory=Options)
     contexts: Mapping[str, str] = field(default_factory=dict)  # name -> file
     #: Report conformant context documents as inputs too (a nonconformant one always is: the
@@ -60,14 +67,26 @@ class Runner:
         self.config = config
         self._validators: dict[str, Validator] = {}
         self._context_results: list[Result] = []
-        self.fixed: Spec | None = (config.spec if isinstance(config.spec, Spec) else
-                                   load_spec(config.spec) if config.spec else None)
-        if self.fixed is None and config.contexts:
-            self.fixed = _spec_of_contexts(config.contexts)
-        self.specs: dict[str, Spec] = {}
+        #: The one spec version every payload is checked against, when one is forced.
+        self.fixed: Spec | None = None
+        #: The candidate specs, each spec's current version first, then its others.
         self._bundled: list[Spec] | None = None
+        if isinstance(config.spec, Spec):
+            self.fixed = config.spec
+        elif config.spec:
+            if split_name(config.spec)[1] is not None or len(family(config.spec)) == 1:
+                self.fixed = load_spec(config.spec, config.profile)
+            else:
+                self._bundled = _ordered(config.spec, config.profile)
+                if not self._bundled:
+                    raise UsageError(
+                        f"规范 {config.spec} 没有任何版本提供配置层 {config.profile} / no version "
+                        f"of spec {config.spec} has the profile {config.profile}")
+        if self.fixed is None and self._bundled is None and config.contexts:
+            self.fixed = _spec_of_contexts(config.contexts, config.profile)
+        self.specs: dict[str, Spec] = {}
         if self.fixed is not None:
-            self.specs[self.fixed.id] = self.fixed
+            self.specs[self.fixed.name] = self.fixed
 
     # -- spec selection --------------------------------------------------------------------
 
@@ -78,22 +97,27 @@ class Runner:
         found = spec_for_payload(payload.data, _encoding(payload), self.bundled())
         forced = self.config.options.message_type
         if found is None and forced is not None:  # a body that does not name its type
-            found = spec_for_message_type(forced, self.bundled())
+            found = spec_for_message_type(forced, self.bundled(),
+                                          peek_json_spec_version(payload.data))
+        if found is None and self.config.spec is not None:
+            found = self.bundled()[0]  # --spec <id>: its current version says what is wrong
         return found
 
     def bundled(self) -> list[Spec]:
-        """The bundled specs, listed and loaded once per run, not once per payload."""
+        """The candidate spec versions (``--spec <id>``: its versions; else every bundled
+        version), each spec's current version first; loaded once per run."""
         if self._bundled is None:
-            self._bundled = [load_spec(sid) for sid in bundled_spec_ids()]
+            self._bundled = [s for sid in bundled_spec_ids()
+                             for s in _ordered(sid, self.config.profile)]
         return self._bundled
 
     def validator(self, spec: Spec) -> Validator:
         """The cached Validator of ``spec`` with its context documents loaded."""
-        v = self._validators.get(spec.id)
+        v = self._validators.get(spec.name)
         if v is None:
-            self.specs[spec.id] = spec
+            self.specs[spec.name] = spec
             v = Validator(spec, self._load_contexts(spec))
-            self._validators[spec.id] = v
+            self._validators[spec.name] = v
         return v
 
     def _load_contexts(self, spec: Spec) -> dict[str, Any]:
@@ -142,9 +166,9 @@ class Runner:
             rule = "payload@empty" if is_blank(payload.data) else "payload@spec"
             return _failed(payload.source, sha, rule, why_no_spec(
                 payload.data, _encoding(payload), self.bundled()))
-        opts = self.config.options
+        opts = dataclasses.replace(self.config.options, version_notes=True)
         if payload.encoding_hint == "json" and opts.encoding is None:
-            opts = Options(opts.message_type, "json", opts.fail_on, opts.limits)
+            opts = dataclasses.replace(opts, encoding="json")
         return self.validator(spec).validate(payload.data, payload.source, opts)
 
     def run(self, paths: Iterable[str], started_at: str | None = None,
@@ -157,7 +181,8 @@ class Runner:
         results = [self.validate(p) for p in expand(paths, self.config.options.limits, skip)]
         opts = self.config.options
         named = self.config.spec.id if isinstance(self.config.spec, Spec) else self.config.spec
-        options = {"spec": named, "message_type": opts.message_type,
+        options = {"spec": named, "profile": self.config.profile,
+                   "message_type": opts.message_type,
                    "encoding": opts.encoding, "fail_on": opts.fail_on,
                    "contexts": dict(self.config.contexts)}
         shown = [r for r in self._context_results
@@ -167,15 +192,25 @@ class Runner:
                      options)
 
 
-def _spec_of_contexts(contexts: Mapping[str, str]) -> Spec:
+def _ordered(name: str, profile: str | None) -> list[Spec]:
+    """The versions of spec ``name`` (those offering ``profile``, when given): the current
+    version first, then the others newest first."""
+    current = load_spec(name).version
+    versions = list(reversed(DEFAULT.versions(name, profile)))
+    return ([v for v in versions if v.version == current]
+            + [v for v in versions if v.version != current])
+
+
+def _spec_of_contexts(contexts: Mapping[str, str], profile: str | None) -> Spec:
     """The bundled spec the context documents name (their message type or XML namespace):
     ``--checklist my-list.yaml`` needs no ``--spec``."""
-    bundled = [load_spec(sid) for sid in bundled_spec_ids()]
+    bundled = [s for sid in bundled_spec_ids() for s in DEFAULT.versions(sid)]
     for name, path in contexts.items():
         doc = _load_document(path, _read(path))
-        spec = spec_for_message_type(str(doc.get("messageType")), bundled)
+        spec = spec_for_message_type(str(doc.get("messageType")), bundled,
+                                     str(doc.get("specVersion")))
         if spec is not None and name in spec.contexts:
-            return spec
+            return load_spec(spec.folder, profile) if profile else spec
     names = ", ".join(f"{n}={p}" for n, p in contexts.items())
     raise UsageError(f"无法从上下文文档 {names} 确定规范，请用 --spec 指定 / cannot tell the spec "
                      f"from the context documents {names}; use --spec")
@@ -224,7 +259,8 @@ def _load_document(path: str, data: bytes) -> dict[str, Any]:
         elif suffix == ".xml" or sniff_encoding(data, path) == "xml":
             root = parse_xml(data).root
             spec = spec_for_namespace(etree.QName(root).namespace,
-                                      (load_spec(sid) for sid in bundled_spec_ids()))
+                                      (s for sid in bundled_spec_ids()
+                                       for s in DEFAULT.versions(sid)))
             if spec is None:
                 raise UsageError(f"{path}: XML 命名空间不属于任何内置规范 / "
                                  "XML namespace of no bundled spec")

@@ -41,7 +41,8 @@ def cel_variables(spec: Spec) -> dict[str, str]:
 
 
 def schema_files(spec: Spec) -> tuple[Path, Path]:
-    """Committed XSD and JSON Schema of ``spec`` (generated from its dictionary)."""
+    """Committed XSD and JSON Schema of ``spec`` (generated from its dictionary); a spec
+    with a profile layer has none: its runtime generates them in memory."""
     folder = Path(spec.folder) / "schemas"
     stem = f"{spec.id}-{spec.version}"
     return folder / f"{stem}.xsd", folder / f"{stem}.schema.json"
@@ -104,16 +105,27 @@ class Runtime:
     def xsd(self) -> etree.XMLSchema:
         """The compiled XSD of the spec (all message types)."""
         if self._xsd is None:
-            xsd_path, _ = self._schema_paths()
             parser = etree.XMLParser(resolve_entities=False, no_network=True)
-            self._xsd = etree.XMLSchema(etree.parse(str(xsd_path), parser))
+            if self.spec.profile is not None:
+                from hegui.generators.xsd import xsd_text  # a layered spec's: built here
+
+                doc = etree.fromstring(xsd_text(self.spec).encode("utf-8"), parser)
+                self._xsd = etree.XMLSchema(doc)
+            else:
+                xsd_path, _ = self._schema_paths()
+                self._xsd = etree.XMLSchema(etree.parse(str(xsd_path), parser))
         return self._xsd
 
     def json_validator(self, message_type: str) -> Any:
         """The jsonschema-rs validator of one message type's JSON Schema definition."""
         if self._json is None:
-            _, json_path = self._schema_paths()
-            schema = orjson.loads(json_path.read_bytes())
+            if self.spec.profile is not None:
+                from hegui.generators.json_schema import json_schema  # a layered spec's
+
+                schema = json_schema(self.spec)
+            else:
+                _, json_path = self._schema_paths()
+                schema = orjson.loads(json_path.read_bytes())
             defs = schema.get("$defs", {})
             validators: dict[str, Any] = {}
             for mt in self.spec.message_types:
@@ -146,5 +158,5 @@ class Runtime:
 def _cel_problem(rule: Rule, key: str, exc: CelCompileError) -> SpecProblem:
     line, col = rule.positions.get(key, (None, None))
     detail = f" (expression line {exc.line}, column {exc.column})" if exc.line else ""
-    return SpecProblem("rules.yaml", f"rule {rule.id} {key}: CEL error{detail}: {exc}", line, col)
+    return SpecProblem(rule.source, f"rule {rule.id} {key}: CEL error{detail}: {exc}", line, col)
 

@@ -160,8 +160,24 @@ class Section:
     is_list: bool
     min_items: int
     max_items: int | None
-    overrides: Mapping[str, Use]  # element name -> use, within this message type
+    #: element name -> use, within this message type; a dotted name (``account.accountNo``)
+    #: reaches an element of a nested group, for this message type only.
+    overrides: Mapping[str, Use]
     exclude: tuple[str, ...]
+
+    def within(self, name: str) -> Section:
+        """The usage this section gives the members of its nested group element ``name``
+        (its dotted overrides and exclusions, one level down); empty when it gives none."""
+        pre = name + "."
+        return Section(self.name, self.group, self.use, self.is_list, self.min_items,
+                       self.max_items,
+                       {k[len(pre):]: v for k, v in self.overrides.items() if k.startswith(pre)},
+                       tuple(x[len(pre):] for x in self.exclude if x.startswith(pre)))
+
+    def reaches_into(self, name: str) -> bool:
+        """Whether the section changes the usage of anything inside member ``name``."""
+        pre = name + "."
+        return any(k.startswith(pre) for k in (*self.overrides, *self.exclude))
 
 
 @dataclass(frozen=True)
@@ -207,6 +223,10 @@ class Rule:
     when: str | None
     require: tuple[str, ...]
     context: tuple[str, ...] = ()  # names of context documents the rule reads
+    #: The layer the rule belongs to: ``()`` the core, else the profiles it belongs to.
+    scope: tuple[str, ...] = ()
+    #: The spec file the rule is written in (``rules.yaml`` or ``profiles/<name>.yaml``).
+    source: str = "rules.yaml"
     #: Generation hints (``generate:`` in rules.yaml): plain data read by the generators.
     generate: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     #: Line and column in rules.yaml of ``expr`` and ``when``, for errors found when compiling.
@@ -225,6 +245,17 @@ class ContextDoc:
 
 
 @dataclass(frozen=True)
+class Lifecycle:
+    """Where a version of a spec is in its life (docs/spec-format.md, Versions)."""
+
+    status: Literal["draft", "active", "deprecated"]
+    valid_from: str | None = None  # yyyy-MM-dd
+    valid_to: str | None = None
+    replaced_by: str | None = None  # a version of the same spec
+    changes: Text | None = None
+
+
+@dataclass(frozen=True)
 class Spec:
     """A loaded, checked standard. Build with :func:`hegui.validator.loader.load_spec`."""
 
@@ -233,7 +264,6 @@ class Spec:
     title: Text
     standard_number: str | None
     standard_note: Text | None
-    status: str
     provenance: Text
     namespace: str
     rule_prefix: str
@@ -244,6 +274,28 @@ class Spec:
     contexts: Mapping[str, ContextDoc]
     content_sha256: str
     folder: str  # where the spec was loaded from (package resource or filesystem path)
+    lifecycle: Lifecycle = field(default_factory=lambda: Lifecycle("draft"))
+    #: The profile layer applied on top of the core (None: the core alone).
+    profile: str | None = None
+    #: Names of the profile layers this version offers (``profiles/<name>.yaml``).
+    profiles: tuple[str, ...] = ()
+    #: Rule ids (business and structural) a profile layer introduced -> that layer's name;
+    #: every other id is the core's.
+    layers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        """The lifecycle status of this version: draft, active or deprecated."""
+        return self.lifecycle.status
+
+    @property
+    def name(self) -> str:
+        """``<id>@<version>``, with ``+<profile>`` when a profile layer is applied."""
+        return f"{self.id}@{self.version}" + (f"+{self.profile}" if self.profile else "")
+
+    def layer_of(self, rule_id: str) -> str:
+        """The layer that a finding with ``rule_id`` comes from: ``core`` or a profile name."""
+        return self.layers.get(rule_id, "core")
 
     def rule(self, rule_id: str) -> Rule | None:
         """The rule called ``rule_id``, or None."""

@@ -23,6 +23,7 @@ from hegui.validator.spec import (
     Element,
     Field,
     Group,
+    Lifecycle,
     MessageType,
     Rule,
     Section,
@@ -64,8 +65,9 @@ class Problems:
 
     def add(self, kind: str, path: Where, problem: str) -> None:
         """Record a problem at ``path`` inside ``<kind>.yaml``."""
-        line, col = self.docs[kind].where(path) or (None, None)
-        self.found.append(SpecProblem(f"{kind}.yaml", problem, line, col))
+        doc = self.docs[kind]
+        line, col = doc.where(path) or (None, None)
+        self.found.append(SpecProblem(doc.file_of(path, f"{kind}.yaml"), problem, line, col))
 
     def raise_if_any(self) -> None:
         """Raise one SpecError listing every problem recorded so far."""
@@ -73,21 +75,30 @@ class Problems:
             raise SpecError.of(self.found)
 
 
-def build_spec(docs: Mapping[str, Located], folder: str, sha: str) -> Spec:
-    """The spec model of checked documents; raise SpecError listing every problem."""
+def build_spec(docs: Mapping[str, Located], folder: str, sha: str, *,
+               profiles: tuple[str, ...] = (), profile: str | None = None,
+               layers: Mapping[str, str] | None = None) -> Spec:
+    """The spec model of checked documents; raise SpecError listing every problem.
+
+    ``profiles`` are the layer names the version offers (rule scopes must name one of them);
+    ``profile`` the layer these documents were laid with (its scoped rules are kept, other
+    layers' dropped), ``layers`` the ids it introduced (:mod:`hegui.validator.profiles`)."""
     problems = Problems(docs)
-    spec = _Builder(docs, problems).build(folder, sha)
+    spec = _Builder(docs, problems, profiles).build(folder, sha, profile, layers or {})
     problems.raise_if_any()
     return spec
 
 
 class _Builder:
-    def __init__(self, docs: Mapping[str, Located], problems: Problems):
+    def __init__(self, docs: Mapping[str, Located], problems: Problems,
+                 profiles: tuple[str, ...]):
         self.docs = docs
         self.problems = problems
         self.fail = problems.add
+        self.profiles = profiles
 
-    def build(self, folder: str, sha: str) -> Spec:
+    def build(self, folder: str, sha: str, profile: str | None,
+              layers: Mapping[str, str]) -> Spec:
         manifest = self.docs["manifest"].data
         codelists = self._codelists()
         groups = self._groups(codelists)
@@ -95,16 +106,22 @@ class _Builder:
         contexts = self._contexts(manifest, messages)
         rules = self._rules(messages, contexts)
         self._check_conditions(groups, rules)
+        rules = [r for r in rules if not r.scope or profile in r.scope]
         standard = manifest.get("standard", {})
         return Spec(
             id=manifest["id"], version=manifest["version"], title=text_of(manifest["title"]),
             standard_number=standard.get("number"),
             standard_note=text_of(standard["note"]) if "note" in standard else None,
-            status=manifest["status"], provenance=text_of(manifest["provenance"]),
+            lifecycle=Lifecycle(
+                status=manifest["status"], valid_from=manifest.get("validFrom"),
+                valid_to=manifest.get("validTo"), replaced_by=manifest.get("replacedBy"),
+                changes=text_of(manifest["changes"]) if "changes" in manifest else None),
+            provenance=text_of(manifest["provenance"]),
             namespace=manifest["namespace"], rule_prefix=manifest["rulePrefix"],
             codelists=MappingProxyType(codelists), groups=MappingProxyType(groups),
             message_types=MappingProxyType(messages), rules=tuple(rules),
-            contexts=MappingProxyType(contexts), content_sha256=sha, folder=folder)
+            contexts=MappingProxyType(contexts), content_sha256=sha, folder=folder,
+            profile=profile, profiles=self.profiles, layers=MappingProxyType(dict(layers)))
 
     def _codelists(self) -> dict[str, CodeList]:
         out = {}
@@ -191,7 +208,7 @@ class _Builder:
                 overrides: dict[str, Any] = {}
                 for key in ("required", "optional", "exclude"):
                     for name in s.get(key, []):
-                        if group.element(name) is None:
+                        if _member(groups, group, name) is None:
                             self.fail("messages", (*where, key),
                                       f"group {gid!r} has no element {name!r}")
                         elif key != "exclude":
@@ -203,8 +220,7 @@ class _Builder:
                     exclude=tuple(s.get("exclude", [])))
                 sections.append(section)
                 if not section.is_list:
-                    _flatten(groups, group, sname, section, fields, overrides,
-                             set(section.exclude), 0)
+                    _flatten(groups, group, sname, section, fields, 0)
             out[mid] = MessageType(
                 id=mid, label=text_of(m), basis=basis_of(m.get("basis")),
                 description=text_of(m["description"]) if "description" in m else None,
@@ -256,6 +272,12 @@ class _Builder:
             for j, name in enumerate(r.get("context", [])):
                 if name not in contexts:
                     self.fail("rules", (*where, "context", j), f"unknown context {name!r}")
+            scope = () if r.get("scope", "core") == "core" else tuple(r["scope"])
+            for j, name in enumerate(scope):
+                if name not in self.profiles:
+                    have = ", ".join(self.profiles) or "none"
+                    self.fail("rules", (*where, "scope", j),
+                              f"unknown profile {name!r} in scope (profiles: {have})")
             positions = {key: located.where((*where, key)) or (None, None)
                          for key in ("expr", "when") if key in r}
             out.append(Rule(
@@ -265,7 +287,8 @@ class _Builder:
                 fields=tuple(r["fields"]), expr=r.get("expr"), when=r.get("when"),
                 require=tuple(r.get("require", [])), context=tuple(r.get("context", [])),
                 generate=MappingProxyType(dict(r.get("generate", {}))),
-                positions=MappingProxyType(positions)))
+                positions=MappingProxyType(positions), scope=scope,
+                source=located.file_of(where, "rules.yaml")))
         return out
 
     def _check_conditions(self, groups: Mapping[str, Group], rules: list[Rule]) -> None:
@@ -279,17 +302,28 @@ class _Builder:
                                   f"condition {rid!r} is not a `require` rule")
 
 
+def _member(groups: Mapping[str, Group], group: Group, name: str) -> Element | None:
+    """The element a (possibly dotted) member name reaches from ``group``, or None."""
+    head, _, rest = name.partition(".")
+    e = group.element(head)
+    if e is None or not rest:
+        return e
+    if e.datatype != "group" or e.facets["group"] not in groups:
+        return None
+    return _member(groups, groups[e.facets["group"]], rest)
+
+
 def _flatten(groups: Mapping[str, Group], group: Group, prefix: str, section: Section,
-             fields: dict[str, Field], overrides: Mapping[str, Any], exclude: set[str],
-             depth: int) -> None:
+             fields: dict[str, Field], depth: int, usage: Section | None = None) -> None:
     if depth > len(groups):
         return  # a group cycle, reported by the cycle check
+    usage = usage or section  # the usage in force at this depth (dotted overrides stripped)
     for e in group.elements:
-        if e.name in exclude:
+        if e.name in usage.exclude:
             continue
         path = f"{prefix}.{e.name}"
-        use = overrides.get(e.name, e.use)
+        use = usage.overrides.get(e.name, e.use)
         fields[path] = Field(path, e, use, section.name)
         if e.datatype == "group" and e.facets["group"] in groups:
-            _flatten(groups, groups[e.facets["group"]], path, section, fields, {}, set(),
-                     depth + 1)
+            _flatten(groups, groups[e.facets["group"]], path, section, fields, depth + 1,
+                     usage.within(e.name))

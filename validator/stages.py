@@ -17,6 +17,7 @@ from hegui.validator.finding_texts import DATATYPE_BASIS, parse_text, structural
 from hegui.validator.identify import (
     EMPTY,
     Unidentified,
+    deprecation,
     identify_json,
     identify_xml,
     is_blank,
@@ -122,6 +123,10 @@ class IdentifyStage:
                 pointer=found.pointer, xpath=found.xpath, line=found.line, column=found.column))
             return
         work.mt = found
+        retired = deprecation(spec) if work.options.version_notes else None
+        if retired is not None and (work.doc is None or "specVersion" in work.doc):
+            work.add("specVersion@deprecated", "warning", retired, "parse",
+                     "/specVersion" if work.doc is not None else "", value=spec.version)
         if work.doc is not None and forced is not None:
             _stand_in(work, found.id, spec.version)
 

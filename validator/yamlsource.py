@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -16,6 +16,18 @@ class Located:
 
     data: Any
     marks: dict[Path, tuple[int, int]]
+    #: Paths whose values were written in another file (a profile's rules laid into the
+    #: rules document) -> that file's name, relative to the version folder.
+    sources: dict[Path, str] = field(default_factory=dict)
+
+    def file_of(self, path: Path, default: str) -> str:
+        """The file the value at ``path`` was written in (``default``: this document's)."""
+        p = tuple(path)
+        while p:
+            if p in self.sources:
+                return self.sources[p]
+            p = p[:-1]
+        return default
 
     def where(self, path: Path) -> tuple[int, int] | None:
         """Position of ``path``, or of its nearest ancestor that has one."""

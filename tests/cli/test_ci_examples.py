@@ -34,11 +34,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CI = ROOT / "docs" / "ci"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
-EG = ROOT / "specs" / "eguarantee" / "examples"
+EG = ROOT / "specs" / "eguarantee" / "1.0" / "examples"
 VALID_JSON = EG / "valid" / "apply.json"
 VALID_XML = EG / "valid" / "apply.xml"
 INVALID = EG / "invalid" / "EG-001" / "amount-differs-from-bid-security.json"
-WC_APPLICATION = ROOT / "specs" / "window-checklist" / "examples" / "valid" / "application.json"
+WC_APPLICATION = (ROOT / "specs" / "window-checklist" / "1.0" / "examples" / "valid"
+                  / "application.json")
 
 #: Installing the hook's environment (pip, from the index or its cache) and each run.
 TIMEOUT = 600

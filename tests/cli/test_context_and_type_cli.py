@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 SPECS = Path(__file__).parent.parent.parent / "specs"
-APPLICATION = SPECS / "window-checklist" / "examples" / "valid" / "application.json"
-SAMPLE = SPECS / "window-checklist" / "examples" / "sample-checklist.json"
-APPLY = SPECS / "eguarantee" / "examples" / "valid" / "apply.json"
+APPLICATION = SPECS / "window-checklist" / "1.0" / "examples" / "valid" / "application.json"
+SAMPLE = SPECS / "window-checklist" / "1.0" / "examples" / "sample-checklist.json"
+APPLY = SPECS / "eguarantee" / "1.0" / "examples" / "valid" / "apply.json"
 
 pytestmark = pytest.mark.slow  # real processes
 

@@ -16,7 +16,7 @@ from junitparser import JUnitXml
 
 from hegui.cli import cli
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "specs" / "eguarantee" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "specs" / "eguarantee" / "1.0" / "examples"
 VALID = EXAMPLES / "valid" / "apply.json"
 INVALID = EXAMPLES / "invalid" / "EG-001" / "amount-differs-from-bid-security.json"
 

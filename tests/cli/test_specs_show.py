@@ -13,11 +13,11 @@ def _show(*args: str) -> tuple[int, str]:
 
 
 def test_message_type_tree_says_what_this_type_requires() -> None:
-    code, out = _show("eguarantee", "-m", "apply", "--lang", "en")
+    code, out = _show("eguarantee@1.0", "-m", "apply", "--lang", "en")
     assert code == 0
     lines = out.splitlines()
-    assert '  JSON: "messageType": "apply", "specVersion": "1.0" (specVersion may be left out)' \
-        in lines
+    assert ('  JSON: "messageType": "apply", "specVersion": "1.0" (both required; '
+            '--message-type stands in for a body that names neither)') in lines
     assert '  XML: <apply xmlns="urn:hegui:spec:eguarantee:1.0">' in lines
     # The dictionary says optional; apply requires it (the example).
     order = next(x for x in lines if x.strip().startswith("guarantee.orderNo "))
@@ -31,7 +31,7 @@ def test_message_type_tree_says_what_this_type_requires() -> None:
 
 
 def test_message_type_tree_in_chinese_has_no_english_words_for_uses() -> None:
-    code, out = _show("eguarantee", "-m", "apply")
+    code, out = _show("eguarantee@1.0", "-m", "apply")
     assert code == 0 and "(必填)" in out and "(不出现)" in out
     assert "(required)" not in out and "(excluded)" not in out
 

@@ -19,8 +19,9 @@ from lxml import etree
 
 from hegui.cli import cli
 from hegui.generators.schemas import write_schemas
-from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.loader import load_spec
 from hegui.validator.spec import Spec
+from hegui.validator.versions import bundled_names
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from zh_check import (
@@ -35,14 +36,14 @@ from zh_check import (
 
 ROOT = Path(__file__).parent.parent.parent
 TESTS = ROOT / "tests"
-EXAMPLES = sorted(p for p in (ROOT / "specs").glob("*/examples/**/*") if p.is_file())
+EXAMPLES = sorted(p for p in (ROOT / "specs").glob("*/*/examples/**/*") if p.is_file())
 REGRESSIONS = sorted(p for p in (TESTS / "regressions").iterdir()
                      if p.suffix in (".json", ".xml"))
 REPORT_PAYLOADS = sorted((TESTS / "reports" / "data" / "payloads").iterdir())
 
 def bundled_words() -> frozenset[str]:
     words: set[str] = set()
-    for sid in bundled_spec_ids():
+    for sid in bundled_names():
         words |= spec_words(load_spec(sid))
     return frozenset(words)
 
@@ -128,7 +129,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
             path = folder / f"{name}{suffix}"
             path.write_bytes(data)
             files.append(path)
-    doc = json.loads((ROOT / "specs" / "eguarantee" / "examples" / "valid" /
+    doc = json.loads((ROOT / "specs" / "eguarantee" / "1.0" / "examples" / "valid" /
                       "guaranteeRecord.json").read_bytes())
     doc["document"]["content"] = "QUFB" * 100 + "*" + "QUFB" * 100
     doc["document"]["sha256"] = "x" * 64

@@ -29,8 +29,8 @@ HERE = Path(__file__).parent
 FILES = HERE / "files"
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))["cases"]
 EXAMPLES = HERE.parent.parent / "specs"
-APPLY = EXAMPLES / "eguarantee" / "examples" / "valid" / "apply.json"
-CHECKLIST = EXAMPLES / "window-checklist" / "examples" / "valid" / "checklist.json"
+APPLY = EXAMPLES / "eguarantee" / "1.0" / "examples" / "valid" / "apply.json"
+CHECKLIST = EXAMPLES / "window-checklist" / "1.0" / "examples" / "valid" / "checklist.json"
 
 #: Memory budget of one payload under 10 MB (issue: 300 MiB).
 BUDGET_KB = 300 * 1024

@@ -17,8 +17,9 @@ import pytest
 import xmlschema
 
 from hegui.generators.pack import PackConfig, build_pack
-from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.loader import load_spec
 from hegui.validator.runtime import schema_files
+from hegui.validator.versions import bundled_names
 
 #: Facets the schemas state alone (`required` and `unexpected` depend on message-type
 #: definitions and require rules the engine also adds; `type` of XML text is lexical).
@@ -27,7 +28,7 @@ SCHEMA_FACETS = ("pattern", "enum", "maxLength", "minLength", "length", "minimum
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec_id", bundled_spec_ids())
+@pytest.mark.parametrize("spec_id", bundled_names())
 def test_other_engines_agree_with_the_pack(spec_id: str) -> None:
     spec = load_spec(spec_id)
     xsd_path, json_path = schema_files(spec)

@@ -32,7 +32,8 @@ from hegui.generators.schema_parts import (
 )
 from hegui.generators.xsd import XS, target_namespace, xsd_text
 from hegui.validator.cel_ast import SimpleTest
-from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.loader import load_spec
+from hegui.validator.versions import bundled_names
 
 FIXTURE = str(Path(__file__).parent / "schema_fixture")
 
@@ -66,7 +67,7 @@ CASES: dict[str, dict[str, bool]] = {
 }
 
 
-SOURCES = [*bundled_spec_ids(), FIXTURE]
+SOURCES = [*bundled_names(), FIXTURE]
 
 
 @dataclass(frozen=True)

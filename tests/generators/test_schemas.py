@@ -30,11 +30,12 @@ from hegui.generators.schema_conditions import requirement, requirements
 from hegui.generators.schema_parts import TYPE_PATTERNS, list_item, members, scalar
 from hegui.generators.schemas import check_schemas, schema_paths, write_schemas
 from hegui.generators.xsd import target_namespace, xsd_text
-from hegui.validator.loader import bundled_spec_ids, load_spec, spec_folder
+from hegui.validator.loader import load_spec, spec_folder
 from hegui.validator.spec import Element, Group, MessageType, Spec
+from hegui.validator.versions import bundled_names
 
 FIXTURE = str(Path(__file__).parent / "schema_fixture")
-BUNDLED = bundled_spec_ids()
+BUNDLED = bundled_names()
 SOURCES = [*BUNDLED, FIXTURE]
 XMLLINT = shutil.which("xmllint")
 Record = dict[str, Any]
@@ -73,7 +74,7 @@ class Engines:
 def engines(source: str, tmp: Path) -> Engines:
     spec = load_spec(source)
     text = xsd_text(spec)
-    xsd_file = tmp / f"{spec.id}.xsd"
+    xsd_file = tmp / f"{spec.id}-{spec.version}.xsd"
     xsd_file.write_text(text, encoding="utf-8")
     schema = json_schema(spec)
     return Engines(spec, xsd_file, etree.XMLSchema(etree.fromstring(text.encode())),

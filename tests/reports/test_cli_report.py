@@ -78,7 +78,7 @@ def test_spec_not_found_is_a_warning(saved: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.chdir(saved.parent)  # where the result's relative spec folder does not exist
     code, out, err = _run(str(saved), "--format", "markdown")
     assert code == 0
-    assert "spec 'mini' not found" in err
+    assert "spec 'mini@0.9' not found" in err
     assert "## Rule coverage" not in out
 
 

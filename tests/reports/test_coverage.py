@@ -38,7 +38,7 @@ def test_error_payloads_do_not_count(report_batch: Batch, report_spec: Spec) -> 
 
 
 def test_only_specs_in_use_and_loaded(report_batch: Batch, report_spec: Spec) -> None:
-    assert list(coverage(report_batch, {"mini": report_spec})) == ["mini"]
+    assert list(coverage(report_batch, {"mini": report_spec})) == ["mini@0.9"]
     assert coverage(report_batch, {}) == {}
     other = dataclasses.replace(report_spec, id="other")
-    assert list(coverage(report_batch, {"mini": report_spec, "other": other})) == ["mini"]
+    assert list(coverage(report_batch, {"mini": report_spec, "other": other})) == ["mini@0.9"]

@@ -13,15 +13,16 @@ import orjson
 import pytest
 
 from hegui.validator.codec import xml_to_json
-from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.loader import load_spec
 from hegui.validator.result import Result
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.safe_xml import parse_xml
+from hegui.validator.versions import bundled_names
 
 
 def _examples() -> list[tuple[str, Path]]:
     out = []
-    for sid in bundled_spec_ids():
+    for sid in bundled_names():
         folder = Path(load_spec(sid).folder) / "examples"
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".json", ".xml") and path.parent.name != "examples":
@@ -50,18 +51,22 @@ def test_example_gets_the_verdict_of_its_folder(case: tuple[str, Path]) -> None:
     if path.parent.name == "valid":
         assert result.verdict == "conformant", messages
         assert not [f for f in result.findings if f.severity == "error"], messages
+        if load_spec(spec_id).status == "deprecated":
+            assert result.rule_ids == {"specVersion@deprecated"}, messages
     else:
         rule_id = path.parent.name
         spec = load_spec(spec_id)
         rule = spec.rule(rule_id)
+        # A deprecated version's payloads are also told so (specVersion@deprecated, warning).
+        retired = {"specVersion@deprecated"} if spec.status == "deprecated" else set()
         assert rule_id in result.rule_ids, messages
-        assert result.rule_ids == {rule_id}, messages
+        assert result.rule_ids == {rule_id} | retired, messages
         expected = "nonconformant" if rule is None or rule.severity == "error" else "conformant"
         assert result.verdict == expected, messages
 
 
 def test_every_rule_has_an_invalid_example() -> None:
-    for sid in bundled_spec_ids():
+    for sid in bundled_names():
         spec = load_spec(sid)
         folder = Path(spec.folder) / "examples" / "invalid"
         covered = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
@@ -70,7 +75,7 @@ def test_every_rule_has_an_invalid_example() -> None:
 
 
 def test_every_message_type_has_valid_examples_in_both_encodings() -> None:
-    for sid in bundled_spec_ids():
+    for sid in bundled_names():
         spec = load_spec(sid)
         folder = Path(spec.folder) / "examples" / "valid"
         for mt in spec.message_types:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from hegui.validator.errors import SpecError, SpecNotFound
-from hegui.validator.loader import bundled_spec_ids, compile_folder, load_spec
+from hegui.validator.loader import compile_folder, load_spec
+from hegui.validator.versions import bundled_names
 
 DATA = Path(__file__).parent.parent / "data" / "minispec"
 
@@ -91,7 +92,7 @@ def test_missing_spec() -> None:
         load_spec("no-such-spec")
 
 
-@pytest.mark.parametrize("spec_id", bundled_spec_ids())
+@pytest.mark.parametrize("spec_id", bundled_names())
 def test_bundled_specs_load(spec_id: str) -> None:
     spec = load_spec(spec_id)
     assert spec.rules, "a bundled spec has business rules"

@@ -53,7 +53,7 @@ def _entry(rng: random.Random, case: Case) -> Case:
     if case.entry == "api" and case.spec_id is None:
         case.spec_id = rng.choice(sorted(specs()))
     if case.entry == "api-options":
-        spec = specs()[case.spec_id or "eguarantee"]
+        spec = specs()[case.spec_id or "eguarantee@1.1"]
         opts: dict[str, Any] = {}
         if rng.random() < 0.5:
             opts["encoding"] = rng.choice(["json", "xml"])

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.loader import load_spec
 from hegui.validator.spec import Spec
+from hegui.validator.versions import bundled_names
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,8 @@ class Seed:
 
 @functools.cache
 def specs() -> dict[str, Spec]:
-    """Every bundled spec by id."""
-    return {sid: load_spec(sid) for sid in bundled_spec_ids()}
+    """Every bundled spec version by name (``<id>@<version>``)."""
+    return {sid: load_spec(sid) for sid in bundled_names()}
 
 
 @functools.cache
