@@ -141,11 +141,23 @@ def render_spec(s: Spec, lang: Lang, part: str = "all") -> list[str]:
 @click.option("--write", "mode", flag_value="write", help="Regenerate the committed schema files.")
 @click.option("--check", "mode", flag_value="check", default=True,
               help="Exit 1 when a committed schema differs from regeneration (default).")
-def schemas_cmd(spec_ids: tuple[str, ...], mode: str) -> None:
-    """Generate (--write) or check (--check) the XSD and JSON Schema of spec versions
-    (default: every bundled version)."""
-    from hegui.generators.schemas import check_schemas, write_schemas
+@click.option("--print", "show", type=click.Choice(["xsd", "json"]),
+              help="Print the generated XSD or JSON Schema of one spec instead (with "
+                   "--profile: of the layered spec, which has no committed files).")
+@click.option("--profile", metavar="NAME", help="With --print: lay this profile over the core.")
+def schemas_cmd(spec_ids: tuple[str, ...], mode: str, show: str | None,
+                profile: str | None) -> None:
+    """Generate (--write), check (--check) or print (--print) the XSD and JSON Schema of spec
+    versions (default: every bundled version)."""
+    from hegui.generators.schemas import check_schemas, json_schema_text, write_schemas
+    from hegui.generators.xsd import xsd_text
 
+    if show is not None or profile is not None:
+        if show is None or len(spec_ids) != 1:
+            raise click.UsageError("--print takes one spec (and --profile needs --print)")
+        spec = load_spec(spec_ids[0], profile)
+        click.echo(xsd_text(spec) if show == "xsd" else json_schema_text(spec), nl=False)
+        return
     stale: list[str] = []
     for sid in spec_ids or bundled_names():
         spec = load_spec(sid)

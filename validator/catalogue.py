@@ -50,8 +50,15 @@ class Catalogue:
         return out
 
     def load(self, folder: Traversable, profile: str | None = None) -> Spec:
-        """Read and check the spec in ``folder`` (and the profile layer ``profile``); the
-        spec and runtime already built for the same folder and content are reused (one
+        """Read and check the spec in ``folder`` (and the profile layer ``profile``); a
+        broken spec is a SpecError naming the folder, each file, line and problem."""
+        try:
+            return self._load(folder, profile)
+        except SpecError as exc:
+            raise exc.placed(str(folder)) from None
+
+    def _load(self, folder: Traversable, profile: str | None = None) -> Spec:
+        """The spec and runtime already built for the same folder and content are reused (one
         runtime per content: its memo holds the generators' strategies, whose draws must not
         depend on how a spec was named)."""
         docs, sha = read_folder(folder, self.meta)

@@ -49,6 +49,12 @@ class SpecError(HeguiError):
             text += f" (and {len(more)} more problems)\n" + "\n".join(f"  {p}" for p in more)
         super().__init__(text)
 
+    def placed(self, folder: str) -> SpecError:
+        """The same problems, the message naming the spec folder they are in."""
+        out = SpecError(self.file, self.problem, self.line, self.column, self.problems[1:])
+        out.args = (f"{folder}: {self.args[0]}",)
+        return out
+
     @classmethod
     def of(cls, problems: Sequence[SpecProblem]) -> SpecError:
         """One error listing ``problems`` (at least one), in file order."""

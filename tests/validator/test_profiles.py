@@ -237,3 +237,19 @@ def test_cli_profile_through_a_subprocess(tmp_path: Path) -> None:
                              check=False)
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
     assert "no profile 'bank'" in unknown.stderr
+
+
+def test_cli_prints_the_layered_schemas(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, SHOP)
+    base = [sys.executable, "-P", "-m", "hegui", "specs", "schemas", str(folder), "--print"]
+    layered = subprocess.run([*base, "json", "--profile", "shop"], capture_output=True,
+                             text=True, check=False)
+    assert layered.returncode == 0, layered.stderr
+    order = json.loads(layered.stdout)["$defs"]["section.order.order"]
+    assert "dueDate" in order["required"]
+    core = json.loads(subprocess.run([*base, "json"], capture_output=True, text=True,
+                                     check=True).stdout)
+    assert "dueDate" not in core["$defs"]["section.order.order"]["required"]
+    xsd = subprocess.run([*base, "xsd", "--profile", "shop"], capture_output=True, text=True,
+                         check=True).stdout
+    assert xsd.startswith("<?xml") and 'name="dueDate"' in xsd
