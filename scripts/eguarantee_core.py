@@ -14,6 +14,7 @@ spec's own message types that is not core-required is listed: it rejects complia
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from eguarantee_reference import Block, CorpusField, Model
@@ -114,15 +115,30 @@ def spec_use(spec: Spec, mt: MessageType) -> dict[str, str]:
             continue
         listed = section.use == "required" and section.min_items >= 1
         out[section.name] = f"required (at least {section.min_items})" if listed else "optional"
-        group = spec.groups.get(section.group)
-        for element in group.elements if group else ():
-            use = section.overrides.get(element.name, element.use)
-            if element.name in section.exclude:
-                continue
-            out[f"{section.name}[].{element.name}"] = (
-                "required" if use == "required" and listed
-                else f"required if {section.name} present" if use == "required" else use)
+        _item_uses(spec, section.group, section.name, listed, section.overrides,
+                   frozenset(section.exclude), out)
+    for path, f in mt.fields.items():  # lists inside groups (their items are no fields)
+        of = f.element.facet("of")
+        if f.element.datatype == "list" and isinstance(of, str):
+            _item_uses(spec, of, path, out[path] == "required", {}, frozenset(), out)
     return out
+
+
+def _item_uses(spec: Spec, group_id: str, path: str, listed: bool, overrides: Mapping[str, str],
+               exclude: frozenset[str], out: dict[str, str]) -> None:
+    """The uses of the items of the list at ``path`` (of group ``group_id``), nested lists of
+    items included: ``required`` only when the list itself must have an item."""
+    group = spec.groups.get(group_id)
+    for element in group.elements if group else ():
+        if element.name in exclude:
+            continue
+        use = overrides.get(element.name, element.use)
+        item = f"{path}[].{element.name}"
+        out[item] = ("required" if use == "required" and listed
+                     else f"required if {path} present" if use == "required" else use)
+        of = element.facet("of")
+        if element.datatype == "list" and isinstance(of, str):
+            _item_uses(spec, of, item, listed and use == "required", {}, frozenset(), out)
 
 
 def _names(families: tuple[str, ...]) -> str:
@@ -183,6 +199,21 @@ def _step_section(model: Model, mt: MessageType) -> tuple[list[str], list[str], 
     return lines, rejects, figures
 
 
+def looser(model: Model, mt: MessageType) -> tuple[tuple[str, ...], list[str]]:
+    """The elements the derivation makes core-required at ``mt`` that the spec's message type
+    does not require (with the spec's use), and the families that require them: where the
+    version's core is looser than the derivation (a single family's demands kept out of the
+    core, or a requirement left to the profiles)."""
+    derived = [d for d in derive(model, mt.id) if d.classification == "core-required"]
+    uses = spec_use(model.spec, mt)
+    out = []
+    for d in derived:
+        use = uses.get(d.element, "not in the type")
+        if not use.startswith("required") or " if " in use:
+            out.append(f"`{d.element}` ({use})")
+    return (derived[0].families if derived else ()), out
+
+
 def render_core(model: Model) -> str:
     """The text of docs/eguarantee-core.md for ``model``."""
     spec = model.spec
@@ -191,15 +222,22 @@ def render_core(model: Model) -> str:
         families[p.family].append(p.name)
     sections: list[str] = []
     rejects: list[str] = []
+    loose: list[str] = []
     summary = ["| message type | families exchanging it | core-required | profile | core-optional"
-               f" | {spec.version} requirements not core-required |",
-               "|---|---:|---:|---:|---:|---:|"]
+               f" | {spec.version} requirements not core-required | core-required, not required "
+               f"by {spec.version} |",
+               "|---|---:|---:|---:|---:|---:|---:|"]
     for mt in spec.message_types.values():
         lines, found, fig = _step_section(model, mt)
         sections += lines
         rejects += found
+        by, kept_out = looser(model, mt)
+        if kept_out:
+            weak = " (one family only)" if len(by) == 1 else ""
+            loose.append(f"- `{mt.id}`, required by {_names(by)}{weak}: " + ", ".join(kept_out))
         summary.append(f"| `{mt.id}` | {fig['families']} | {fig['core-required']} | "
-                       f"{fig['profile']} | {fig['core-optional']} | {fig['rejects']} |")
+                       f"{fig['profile']} | {fig['core-optional']} | {fig['rejects']} | "
+                       f"{len(kept_out)} |")
     parts = [
         "# E-guarantee core: what every studied platform requires, per business step "
         f"({spec.id} {spec.version})",
@@ -254,6 +292,16 @@ def render_core(model: Model) -> str:
         "spec (`required if X present` = required whenever its optional parent is given):",
         "",
         *rejects,
+        "",
+        f"## Core-required by the derivation, not required by {spec.version}",
+        "",
+        "Where the version's core asks less than the derivation: a step exchanged by one family "
+        "only is weak evidence, so the version keeps that family's demands out of its core (the "
+        "sender and what identifies the message's subject aside) and they belong to the "
+        "family's profile; elsewhere the version leaves the requirement to the profiles "
+        "(`required if X present` counts as not required):",
+        "",
+        *(loose or ["- none"]),
         "",
         "## Per business step",
         "",

@@ -1,11 +1,13 @@
-"""Measure how a version of the e-guarantee spec covers real platform traffic, and write the docs.
+"""Measure how versions of the e-guarantee spec cover real platform traffic, and write the docs.
 
 Reads the reference corpus (``docs/coverage/real-eguarantee-fields.json``, a verbatim copy of
 the shared reference's 992 field objects), the map ``docs/coverage/eguarantee-reference-map.yaml``
-and a spec version (the bundled ``eguarantee`` unless ``--spec`` names another id or folder),
-checks the map against both, and writes ``docs/eguarantee-coverage.md`` (per platform: mapped,
-carriable, gap, envelope, acknowledgement, invoicing) and ``docs/eguarantee-core.md`` (the core
-requirements per business step, derived from the platforms' required marks)::
+and spec versions (every version folder of the repository's ``specs/eguarantee``, the current
+one first, unless ``--spec`` names others), checks the map against each, and writes
+``docs/eguarantee-coverage.md`` (per platform: mapped, carriable, gap, envelope,
+acknowledgement, invoicing, every version side by side; the details of the first) and
+``docs/eguarantee-core.md`` (the first version's core requirements per business step, derived
+from the platforms' required marks)::
 
     .venv/bin/python -P scripts/eguarantee_coverage.py           # rewrite both docs
     .venv/bin/python -P scripts/eguarantee_coverage.py --check   # CI: are the docs current?
@@ -31,12 +33,14 @@ from eguarantee_reference import CorpusField, MapError, Model, build_model
 from hegui.validator.errors import HeguiError
 from hegui.validator.loader import load_spec
 from hegui.validator.spec import Lang, Spec, Text
+from hegui.validator.versions import current_version, family
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "docs" / "coverage" / "real-eguarantee-fields.json"
 MAP = ROOT / "docs" / "coverage" / "eguarantee-reference-map.yaml"
 COVERAGE_DOC = ROOT / "docs" / "eguarantee-coverage.md"
 CORE_DOC = ROOT / "docs" / "eguarantee-core.md"
+DEFAULT_SPEC = ROOT / "specs" / "eguarantee"
 COLUMNS = ("entries", "mapped", "carriable", "gap", "ENV", "ACK", "INV", "doubt",
            "outside", "carriable_outside")
 
@@ -67,16 +71,7 @@ def _summary(model: Model) -> list[str]:
         " outside the envelope | carriable of those | carriable share of business data |",
         "|---|" + "---:|" * 11,
     ]
-    rows: list[tuple[str, list[CorpusField]]] = [
-        (p.name, [f for f in model.fields if f.platform == p.code])
-        for p in model.platforms.values()]
-    families = Counter(p.family for p in model.platforms.values())
-    for family, n in families.items():
-        if n > 1:
-            codes = {p.code for p in model.platforms.values() if p.family == family}
-            rows.append((f"{family} (all versions)",
-                         [f for f in model.fields if f.platform in codes]))
-    rows.append(("**all**", list(model.fields)))
+    rows = _rows(model)
     for name, fields in rows:
         c = counts(model, fields)
         business = c["mapped"] + c["gap"]
@@ -89,17 +84,36 @@ def _label(model: Model, code: str) -> str:
     return model.platforms[code].name
 
 
-def _steps(model: Model) -> list[str]:
-    lines = ["| platform | message | step | fields | mapped | carriable |",
-             "|---|---|---|---:|---:|---:|"]
+def _steps(model: Model, others: Sequence[Model] = ()) -> list[str]:
+    """Per platform message: its step (and, per other version, the step there) and figures."""
+    older = sorted(others, key=lambda m: _version_key(m.spec.version))
+    head = " | ".join(f"{m.spec.version} step | {m.spec.version} carriable" for m in older)
+    v = model.spec.version
+    lines = [f"| platform | message | {head + ' | ' if head else ''}{v} step | fields | "
+             f"{v} mapped | {v} carriable |",
+             "|---|---|" + "---|---:|" * len(older) + "---|---:|---:|---:|"]
     for block in model.blocks:
-        fields = [f for f in model.fields
-                  if (f.platform, f.message) == (block.platform, block.message)]
+        key = (block.platform, block.message)
+        cells = [_label(model, block.platform), f"`{block.message}`"]
+        for m in older:
+            there = next((b for b in m.blocks if (b.platform, b.message) == key), None)
+            fields = [f for f in m.fields if (f.platform, f.message) == key]
+            cells += [_step_name(m, there.step) if there else "—",
+                      str(counts(m, fields)["carriable"])]
+        fields = [f for f in model.fields if (f.platform, f.message) == key]
         c = counts(model, fields)
-        step = f"`{block.step}`" if block.step in model.spec.message_types else block.step
-        lines.append(f"| {_label(model, block.platform)} | `{block.message}` | {step} | "
-                     f"{c['entries']} | {c['mapped']} | {c['carriable']} |")
+        cells += [_step_name(model, block.step), str(c["entries"]), str(c["mapped"]),
+                  str(c["carriable"])]
+        lines.append("| " + " | ".join(cells) + " |")
     return lines
+
+
+def _step_name(model: Model, step: str) -> str:
+    return f"`{step}`" if step in model.spec.message_types else step
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
 
 
 def _not_modelled(model: Model) -> list[str]:
@@ -172,36 +186,79 @@ def _spec_leaf_paths(spec: Spec) -> set[str]:
     return {p for p in paths if p not in groups}
 
 
+VERSION_COLUMNS = (("mapped", "mapped"), ("carriable", "**carriable**"), ("gap", "gap"),
+                   ("INV", "INV"), ("out", "out of scope (ENV + ACK)"),
+                   ("carriable_outside", "carriable outside the envelope"))
+
+
+def _rows(model: Model) -> list[tuple[str, list[CorpusField]]]:
+    """The summary rows: each platform, each family of more than one platform, all."""
+    rows: list[tuple[str, list[CorpusField]]] = [
+        (p.name, [f for f in model.fields if f.platform == p.code])
+        for p in model.platforms.values()]
+    families = Counter(p.family for p in model.platforms.values())
+    for family_name, n in families.items():
+        if n > 1:
+            codes = {p.code for p in model.platforms.values() if p.family == family_name}
+            rows.append((f"{family_name} (all versions)",
+                         [f for f in model.fields if f.platform in codes]))
+    rows.append(("**all**", list(model.fields)))
+    return rows
+
+
+def version_figures(model: Model, fields: Sequence[CorpusField]) -> dict[str, int]:
+    """The figures of one cell group of the versions table: mapped, carriable, gap, INV, out
+    of scope (envelope and acknowledgement) and carriable outside the envelope."""
+    c = counts(model, fields)
+    return {"mapped": c["mapped"], "carriable": c["carriable"], "gap": c["gap"],
+            "INV": c["INV"], "out": c["ENV"] + c["ACK"],
+            "carriable_outside": c["carriable_outside"], "outside": c["outside"]}
+
+
 def _compare(models: Sequence[Model]) -> list[str]:
-    versions = [m.spec.version for m in models]
-    head = " | ".join(f"{v}: mapped / carriable / gap" for v in versions)
-    lines = [f"| platform | {head} |", "|---|" + "---:|" * len(versions)]
-    for code, platform in models[0].platforms.items():
-        cells = []
-        for m in models:
-            c = counts(m, [f for f in m.fields if f.platform == code])
-            cells.append(f"{c['mapped']} / {c['carriable']} / {c['gap']}")
-        lines.append(f"| {platform.name} | " + " | ".join(cells) + " |")
+    """Per platform, the figures of every version side by side (oldest first, ``a → b``)."""
+    ordered = sorted(models, key=lambda m: _version_key(m.spec.version))
+    arrow = " → ".join(m.spec.version for m in ordered)
+    head = ["platform", "field entries", *(f"{label} ({arrow})" for _, label in VERSION_COLUMNS)]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    per_version = [dict(_rows(m)) for m in ordered]
+    for name, fields in _rows(ordered[0]):
+        figures = [version_figures(m, rows[name])
+                   for m, rows in zip(ordered, per_version, strict=True)]
+        cells = [name, str(len(fields))]
+        cells += [" → ".join(str(f[k]) for f in figures) for k, _ in VERSION_COLUMNS]
+        cells[-1] += f" of {figures[0]['outside']}"
+        lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
 def render_coverage(model: Model, others: Sequence[Model] = ()) -> str:
     """The text of docs/eguarantee-coverage.md for ``model`` (and, when ``others`` are given,
-    a table of the same figures under those spec versions)."""
+    its figures side by side with those of the other spec versions)."""
     spec = model.spec
-    compared = ["## Spec versions compared", "", *_compare([model, *others]), ""] if others else []
+    versions = sorted({m.spec.version for m in (model, *others)}, key=_version_key)
+    against = f" against {', '.join(v for v in versions if v != spec.version)}" if others else ""
+    compared = [
+        "## Spec versions side by side", "",
+        "The same corpus and map measured under each version (the map's `by_version` entries "
+        "say where a version maps a field differently). *Out of scope* = envelope and "
+        "acknowledgement entries (ENV + ACK); *carriable of those outside the envelope* counts "
+        "the entries of the platforms' own messages (not of their common envelope or header), "
+        "the figure issue 10 quotes for Jiangxi (300 entries).", "",
+        *_compare([model, *others]), ""] if others else []
     n = len(model.fields)
     table, unused = _elements(model)
     parts = [
-        f"# E-guarantee spec {spec.version}: coverage of real platform interfaces",
+        f"# E-guarantee spec {spec.version}{against}: coverage of real platform interfaces",
         "",
         "Generated by `scripts/eguarantee_coverage.py` from the reference corpus "
         f"(`docs/coverage/real-eguarantee-fields.json`, {n} field entries of "
         f"{len(model.platforms)} published platform specs), the map "
         "`docs/coverage/eguarantee-reference-map.yaml` and the spec "
-        f"`{spec.id}` {spec.version}. Do not edit by hand: edit the map and run "
+        f"`{spec.id}` {' and '.join(versions)}. Do not edit by hand: edit the map and run "
         "`.venv/bin/python -P scripts/eguarantee_coverage.py` (`--check` tells whether this file "
-        "is current). The core requirements derived from the same map are in "
+        "is current). Below the versions table, every section describes "
+        f"{spec.version}. The core requirements derived from the same map are in "
         "docs/eguarantee-core.md; what the earlier, hand-fed version of this page got wrong is in "
         "docs/coverage/README.md.",
         "",
@@ -213,30 +270,30 @@ def render_coverage(model: Model, others: Sequence[Model] = ()) -> str:
         "- **ENV**: transport envelope or security layer (signature, keys, encryption, nonce, "
         "reserved fields);",
         "- **ACK**: synchronous acknowledgement of a call;",
-        "- **INV**: invoicing (no message type).",
+        "- **INV**: invoicing data of a version that has no invoicing message type for it.",
         "",
         "**Carriable** (a subset of mapped): the element is part of the message type the platform "
         "message corresponds to, so a conformant message of that type can carry the value. A field "
-        "of a message the spec has no type for (revoke, extension, premium refund, query, unseal, "
-        "amendment ...) is mapped but never carriable; so is a field whose message type excludes "
-        "its "
-        "element. An envelope field is carriable when every message type has its element.",
+        "of a message the version has no type for (listed under \"Business steps the spec does "
+        "not model\") is mapped but never carriable; so is a field whose message type excludes "
+        "its element. An envelope field is carriable when every message type has its element.",
         "",
-        "## Summary per platform",
+        *compared,
+        f"## Summary per platform ({spec.version})",
         "",
         *_summary(model),
         "",
         "Business data = mapped + gap. *Outside the envelope* = entries of the platform's messages "
         "(not of its common envelope or header), the figure the issue quotes for Jiangxi (300).",
         "",
-        *compared,
         "## Platform messages and the message types they correspond to",
         "",
-        *_steps(model),
+        *_steps(model, others),
         "",
         "## Business steps the spec does not model",
         "",
-        "Platform messages with no message type (their mapped fields are not carriable):",
+        f"Platform messages with no message type in {spec.version} (their mapped fields are not "
+        "carriable):",
         "",
         *_not_modelled(model),
         "",
@@ -269,13 +326,25 @@ def render_coverage(model: Model, others: Sequence[Model] = ()) -> str:
     return "\n".join(parts)
 
 
+def default_specs() -> list[str]:
+    """The version folders of the repository's e-guarantee spec, the current version first (the
+    docs describe it; the others join the versions table, newest first). Read from the
+    repository, not the installed package: the docs describe the spec as committed."""
+    versions = family(str(DEFAULT_SPEC))
+    current = current_version(versions)
+    return [str(DEFAULT_SPEC / current)] + [str(DEFAULT_SPEC / v) for v in reversed(versions)
+                                            if v != current]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Write docs/eguarantee-coverage.md and docs/eguarantee-core.md from the "
                     "reference corpus, the map and a spec version.")
     parser.add_argument("--spec", action="append", dest="specs",
-                        help="bundled spec id or spec folder (default eguarantee); given again, "
-                             "the coverage doc also compares the figures under that version")
+                        help="spec id, id@version or version folder; the first is the version "
+                             "the docs describe, every one given joins the versions table "
+                             "(default: the repository's specs/eguarantee, its current "
+                             "version first, then the others)")
     parser.add_argument("--map", type=Path, default=MAP, dest="map_path")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--coverage-out", type=Path, default=COVERAGE_DOC)
@@ -298,7 +367,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if exc.code == 0 else 2
     lang: Lang = args.lang
     models = []
-    for name in args.specs or ["eguarantee"]:
+    try:
+        names = args.specs or default_specs()
+    except HeguiError as exc:
+        _say(Text(f"无法加载规范 {DEFAULT_SPEC}：{exc}", f"cannot load spec {DEFAULT_SPEC}: {exc}"),
+             lang)
+        return 2
+    for name in names:
         try:
             spec = load_spec(name)
         except HeguiError as exc:  # SpecNotFound, SpecError

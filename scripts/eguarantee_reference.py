@@ -171,16 +171,32 @@ def message_paths(spec: Spec, mt: MessageType) -> frozenset[str]:
 def _carried_with_items(spec: Spec, mt: MessageType) -> set[str]:
     paths = set(mt.fields)
     for section in mt.sections:
-        if not section.is_list:
-            continue
-        paths.add(section.name)
-        group = spec.groups.get(section.group)
-        if group is None:
-            continue
-        for element in group.elements:
-            if element.name not in section.exclude:
-                paths.add(f"{section.name}[].{element.name}")
+        paths.add(section.name)  # a container field (a list, an object) maps to its section
+        prefix = f"{section.name}[]" if section.is_list else section.name
+        paths |= _group_paths(spec, section.group, prefix, frozenset(section.exclude))
     return paths
+
+
+def _group_paths(spec: Spec, group_id: str, prefix: str, exclude: frozenset[str]) -> set[str]:
+    """The paths of a group's elements below ``prefix``, nested groups and list items
+    (``invoices[].orders[].orderNo``) included; ``exclude`` holds names (dotted one level down
+    for a nested group) the message type leaves out."""
+    group = spec.groups.get(group_id)
+    if group is None:
+        return set()
+    out: set[str] = set()
+    for element in group.elements:
+        if element.name in exclude:
+            continue
+        path = f"{prefix}.{element.name}"
+        out.add(path)
+        inner = frozenset(x.split(".", 1)[1] for x in exclude
+                          if x.startswith(element.name + "."))
+        if element.datatype == "group":
+            out |= _group_paths(spec, str(element.facet("group")), path, inner)
+        elif element.datatype == "list" and isinstance(element.facet("of"), str):
+            out |= _group_paths(spec, str(element.facet("of")), f"{path}[]", inner)
+    return out
 
 
 def read_corpus(path: Path, platforms: dict[str, Platform]) -> tuple[CorpusField, ...]:
