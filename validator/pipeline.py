@@ -11,13 +11,13 @@ that names the stage; it never escapes the pipeline, so one payload cannot break
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from lxml import etree
 
-from hegui.validator.codec import XmlTrace, xml_to_json
+from hegui.validator.codec import XmlTrace
 from hegui.validator.identify import Encoding
 from hegui.validator.limits import DEFAULT_LIMITS, Limits
 from hegui.validator.record import Record
@@ -25,6 +25,7 @@ from hegui.validator.result import Finding, Location, Unchecked
 from hegui.validator.result import Stage as FindingStage
 from hegui.validator.runtime import Runtime
 from hegui.validator.spec import MessageType, Severity, Text
+from hegui.validator.xml_trace import trace_pointers
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,6 @@ class Work:
     #: Findings left out by the limits: rule id -> (count, stage).
     suppressed: dict[str, tuple[int, FindingStage]] = field(default_factory=dict)
     truncated: bool = False  # the schema check stopped at Limits.max_schema_errors
-    _trace: XmlTrace | None = None
     _counts: dict[str, int] = field(default_factory=dict)
 
     def add(self, rule_id: str, severity: Severity, message: Text, stage: FindingStage,
@@ -111,11 +111,11 @@ class Work:
             stage, Location(pointer=""), value=str(count))
             for rule_id, (count, stage) in sorted(self.suppressed.items())]
 
-    def xml_trace(self) -> XmlTrace | None:
-        """Where each pointer sits in the XML source (computed on first need only)."""
-        if self._trace is None and self.root is not None and self.mt is not None:
-            _, self._trace = xml_to_json(self.root, self.runtime.spec, self.mt, traced=True)
-        return self._trace
+    def xml_trace(self, pointers: Iterable[str]) -> XmlTrace | None:
+        """Where ``pointers`` (and their ancestors) sit in the XML source; None for JSON."""
+        if self.root is None or self.mt is None:
+            return None
+        return trace_pointers(self.root, self.runtime.spec, self.mt, pointers)
 
 
 #: Values longer than this are shortened in findings (a 2 MB base64 field is not repeated).

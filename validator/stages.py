@@ -34,6 +34,7 @@ from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
 from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.schema_budget import json_errors
 from hegui.validator.spec import Text
+from hegui.validator.xml_trace import unknown_pointers
 
 #: Why a stage was skipped (``stages[].reason`` of a result).
 ALREADY_CANONICAL = Text("JSON 载荷：已是规范形式", "JSON payload: already canonical")
@@ -195,9 +196,8 @@ class SchemaStage:
             errors += missing_required(spec, mt, doc, absent=False)
         if root is None:  # XML cannot hold these characters at all (see characters)
             errors += illegal_characters(spec, mt, doc)
-        trace = work.xml_trace() if errors and root is not None else None
-        if trace is not None:  # no XSD error means no unknown element either
-            for p in trace.unknown:
+        if errors and root is not None:  # no XSD error means no unknown element either
+            for p in unknown_pointers(root, spec, mt):
                 path = structure.path_of(spec, mt, pointer_tokens(p))[0]
                 errors.append(structure.StructuralError(path, "unexpected", p, "unknown element"))
         invalid: set[str] = set()
@@ -346,7 +346,8 @@ class LocateStage:
         if work.encoding == "json":
             work.findings[:] = locate_json(work.findings, work.data)
             return
-        trace = work.xml_trace()
+        trace = work.xml_trace({f.location.pointer for f in work.findings
+                                if f.location.pointer is not None})
         if trace is not None:
             work.findings[:] = locate_xml(work.findings, trace, work.data)
 

@@ -39,7 +39,7 @@ def call_for(case: Case, data: bytes, source: str) -> Callable[[], Any]:
     """The call that validates ``data`` through the case's entry point."""
     spec = specs()[case.spec_id] if case.spec_id else None
     if case.entry == "validator" and spec is not None:
-        return lambda: validator(spec.id).validate(data, source)
+        return lambda: validator(spec.name).validate(data, source)
     if case.entry == "api-options" and spec is not None:
         kw = dict(case.options or {})
         return lambda: hegui.validate(data, spec, source=source, **kw)
