@@ -65,8 +65,9 @@ def _ids(ids: Any) -> str:
     return "[" + ", ".join(sorted(ids)) + "]"
 
 
-def _result_line(rel: str, entry: dict[str, Any], result: Result, want: str) -> str | None:
-    expected_ids = set(entry.get("rule_ids") or [])
+def _result_line(rel: str, entry: dict[str, Any], result: Result, want: str,
+                 notes: set[str]) -> str | None:
+    expected_ids = set(entry.get("rule_ids") or []) | notes
     if result.verdict == want and set(result.rule_ids) == expected_ids:
         return None
     got = f"{result.verdict} {_ids(result.rule_ids)}"
@@ -83,6 +84,8 @@ def compare_manifest(batch: Batch, manifest_path: Path) -> list[str]:
     base = manifest_path.resolve().parent
     entries = {(base / e["path"]).resolve(): e for e in doc["files"]}
     spec_ref = doc.get("spec") or {}
+    # Findings every file of the pack also gets (a deprecated version's note).
+    notes = set(doc.get("notes") or [])
     fail_on = str((batch.options or {}).get("fail_on") or "error")
     skip = _context_files(batch) | {manifest_path.resolve()}
     lines: list[str] = []
@@ -102,7 +105,7 @@ def compare_manifest(batch: Batch, manifest_path: Path) -> list[str]:
                 spec_ref.get("id"), spec_ref.get("version")):
             lines.append(f"{rel}: validated against {result.spec.id} {result.spec.version}, "
                          f"the pack is for {spec_ref.get('id')} {spec_ref.get('version')}")
-        line = _result_line(rel, entry, result, expected_verdict(entry, fail_on))
+        line = _result_line(rel, entry, result, expected_verdict(entry, fail_on), notes)
         if line is not None:
             lines.append(line)
     for path, entry in entries.items():

@@ -206,6 +206,8 @@ def manifest(config: PackConfig, files: Sequence[PackFile], skipped: Sequence[Sk
         "invalid": config.invalid,
         "per_rule": config.per_rule,
         "structural": config.structural,
+        # Findings every file also gets when validated (beside its own rule_ids).
+        "notes": ["specVersion@deprecated"] if spec.status == "deprecated" else [],
         "contexts": {name: c.default for name, c in spec.contexts.items()},
         "summary": {
             "files": len(files),

@@ -18,9 +18,10 @@ from typing import Any
 
 from hegui.generators.pack import PackConfig, build_pack
 from hegui.validator.inputs import Payload
-from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.loader import load_spec
 from hegui.validator.result import Result
 from hegui.validator.runner import RunConfig, Runner
+from hegui.validator.versions import bundled_names
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "baseline" / "baseline.json"
@@ -42,16 +43,17 @@ def describe(result: Result) -> dict[str, Any]:
 
 
 def examples() -> dict[str, Any]:
-    """Every bundled example and regression file, validated with its spec."""
+    """Every bundled example (of every version) and regression file, validated with its spec
+    (keys: ``<id>@<version>:<path>``)."""
     out: dict[str, Any] = {}
-    for sid in bundled_spec_ids():
+    for sid in bundled_names():
         folder = Path(load_spec(sid).folder) / "examples"
         runner = Runner(RunConfig(spec=sid))
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".json", ".xml") and path.is_file():
                 result = runner.run([str(path)]).results[-1]
                 out[f"{sid}:{path.relative_to(folder).as_posix()}"] = describe(result)
-    runner = Runner(RunConfig(spec="eguarantee"))
+    runner = Runner(RunConfig(spec="eguarantee@1.0"))  # the regressions were found on 1.0
     for path in sorted((ROOT / "tests" / "regressions").iterdir()):
         if path.suffix in (".json", ".xml"):
             out[f"regression:{path.name}"] = describe(runner.run([str(path)]).results[-1])
@@ -59,12 +61,12 @@ def examples() -> dict[str, Any]:
 
 
 def packs() -> dict[str, Any]:
-    """A small seeded pack per bundled spec: each file's expectation and actual result.
+    """A small seeded pack per bundled spec version: each file's expectation and actual result.
 
     Not the files' bytes: before the redesign, a pack drawn twice in one process differed in a
     few invalid files (strategies cached across runs), so bytes were not a stable baseline."""
     out: dict[str, Any] = {}
-    for sid in bundled_spec_ids():
+    for sid in bundled_names():
         spec = load_spec(sid)
         config = PackConfig(spec=spec, message_types=tuple(spec.message_types),
                             count=PACK_COUNT, seed=PACK_SEED, invalid=True)

@@ -125,3 +125,19 @@ def test_cli_version_routing_and_forcing(tmp_path: Path) -> None:
     missing = _hegui("validate", str(newer), "--spec", "eguarantee@7.0", "--lang", "en")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert "no version 7.0" in missing.stderr
+
+
+def test_a_deprecated_version_s_pack_expects_its_note(tmp_path: Path) -> None:
+    from hegui.generators.manifest import compare_manifest
+    from hegui.generators.pack import PackConfig, write_pack
+
+    spec = load_spec("eguarantee@1.0")
+    write_pack(PackConfig(spec=spec, message_types=("apply",), count=2, seed=3), tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["notes"] == ["specVersion@deprecated"]
+    batch = Runner(RunConfig(spec="eguarantee@1.0")).run([str(tmp_path / "valid")])
+    assert {r.rule_ids for r in batch.results} == {frozenset({"specVersion@deprecated"})}
+    assert compare_manifest(batch, tmp_path / "manifest.json") == []
+    manifest["notes"] = []
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert compare_manifest(batch, tmp_path / "manifest.json")  # the note is not ignored
