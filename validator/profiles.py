@@ -117,26 +117,41 @@ class _Layer:
         return section, rest, element
 
     def _require(self, mt_id: str, path: str, where: tuple[str | int, ...]) -> None:
+        """Require ``path`` and what holds it: its section and the groups between (a list
+        item's member does not make the list required: every item must carry it)."""
         section = self.core.message_types[mt_id].section(path)
         if section is not None:
-            doc = self._section_doc(mt_id, path)
-            doc["use"] = "required"
-            self._mark(mt_id, f"{path}@required")
-            if section.is_list and section.min_items < 1:
-                doc["minItems"] = 1
-                self._mark(mt_id, f"{path}@minItems")
+            self._require_section(mt_id, section)
             return
         placed = self._place(mt_id, path, where)
         if placed is None:
             return
         section, rest, _ = placed
+        if not section.is_list:
+            self._require_section(mt_id, section)
         doc = self._section_doc(mt_id, section.name)
-        doc["optional"] = [x for x in doc.get("optional", []) if x != rest]
-        if not doc["optional"]:
-            doc.pop("optional")
-        if rest not in doc.setdefault("required", []):
-            doc["required"].append(rest)
-        self._mark(mt_id, f"{path}@required")
+        parts = rest.split(".")
+        head = path[:len(path) - len(rest)]
+        for i in range(1, len(parts) + 1):
+            member = ".".join(parts[:i])
+            at = self._place(mt_id, head + member, where)
+            if at is not None and _use(section, member, at[2]) == "required":
+                continue  # the core requires it already
+            doc["optional"] = [x for x in doc.get("optional", []) if x != member]
+            if not doc["optional"]:
+                doc.pop("optional")
+            if member not in doc.setdefault("required", []):
+                doc["required"].append(member)
+            self._mark(mt_id, f"{head}{member}@required")
+
+    def _require_section(self, mt_id: str, section: Section) -> None:
+        doc = self._section_doc(mt_id, section.name)
+        if section.use != "required":
+            doc["use"] = "required"
+            self._mark(mt_id, f"{section.name}@required")
+        if section.is_list and section.min_items < 1:
+            doc["minItems"] = 1
+            self._mark(mt_id, f"{section.name}@minItems")
 
     def _forbid(self, mt_id: str, path: str, where: tuple[str | int, ...]) -> None:
         placed = self._place(mt_id, path, where)

@@ -137,6 +137,17 @@ def test_profile_forbids_tightens_and_adds_rules(shop: tuple[Spec, Spec], encodi
     assert _ids(layered, doc, encoding) == [(rule_id, "shop")]
 
 
+def test_requiring_a_nested_element_requires_what_holds_it(tmp_path: Path) -> None:
+    only = {**SHOP, "messageTypes": {"order": {"require": ["order.buyer.uscc"]}},
+            "elements": {}, "rules": []}
+    layered = Catalogue().spec(str(_folder(tmp_path, only)), "shop")
+    assert _ids(layered, CORE_ORDER) == [("order.buyer@required", "shop")]
+    # the core requires party.name already: not the layer's
+    doc = {**CORE_ORDER, "order": {**CORE_ORDER["order"], "buyer": {}}}
+    assert _ids(layered, doc) == [("order.buyer.name@required", "core"),
+                                  ("order.buyer.uscc@required", "shop")]
+
+
 def test_scoped_rule_runs_only_in_its_profile(shop: tuple[Spec, Spec]) -> None:
     core, layered = shop
     doc = {**CORE_ORDER, "order": {**CORE_ORDER["order"], "dueDate": "2024-01-01"}}
