@@ -26,6 +26,18 @@ for spec in $("$BIN/hegui" specs list --lang en | cut -f1); do
   if [ "$code" -ne 1 ]; then echo "unexpected exit code $code for invalid examples"; status=1; fi
   echo
 done
+echo "== eguarantee@1.1: an apply carrying only the core, under the core and each profile layer =="
+folder=$("$BIN/python" -P -c "from hegui.validator.loader import load_spec; print(load_spec('eguarantee@1.1').folder)")
+"$BIN/hegui" validate --spec eguarantee@1.1 "$folder/examples/valid/apply-core.json" --lang en -q \
+  | sed "s/^/  core: /" || { echo "the core-only apply should be conformant under the core"; status=1; }
+for profile in $("$BIN/python" -P -c "from hegui.validator.loader import load_spec; print(' '.join(load_spec('eguarantee@1.1').profiles))"); do
+  set +e
+  "$BIN/hegui" validate --spec eguarantee@1.1 --profile "$profile" --lang en -q \
+    "$folder/examples/valid/apply-core.json" | sed "s/^/  $profile: /"
+  test $? -eq 1 || { echo "  $profile: expected exit 1"; status=1; }
+  set -e
+done
+echo
 echo "== Generated conformance test pack (seed 1): 20 conformant payloads, 1 invalid per rule id =="
 rm -rf "$OUT/pack"
 "$BIN/hegui" generate --spec eguarantee --count 20 --invalid --seed 1 --out "$OUT/pack"
