@@ -16,9 +16,9 @@ from junitparser import JUnitXml
 
 from hegui.cli import cli
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "specs" / "eguarantee" / "1.0" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "specs" / "eguarantee" / "1.1" / "examples"
 VALID = EXAMPLES / "valid" / "apply.json"
-INVALID = EXAMPLES / "invalid" / "EG-001" / "amount-differs-from-bid-security.json"
+INVALID = EXAMPLES / "invalid" / "EG-002" / "bid-security-above-2-percent.json"
 
 
 @pytest.fixture()
@@ -84,7 +84,7 @@ def test_github_files_relative_to_the_base_dir(repo: Path, tmp_path: Path,
     result = run("validate", "repo/payloads/bad.json", "--base-dir", "repo", "--format",
                  "github", "--spec", "eguarantee")
     assert result.exit_code == 1, result.output
-    assert result.output.startswith("::error file=payloads/bad.json,line=19,col=15,")
+    assert result.output.startswith("::error file=payloads/bad.json,line=68,col=26,")
 
 
 def test_parse_error_has_a_region_in_results_and_notifications(
