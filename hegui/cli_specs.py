@@ -122,7 +122,15 @@ def render_spec(s: Spec, lang: Lang, part: str = "all") -> list[str]:
                        + f"hegui specs show {s.id} -m {m.id}")
     if part in ("all", "rules"):
         out += ["", "== 业务规则 ==" if zh else "== Business rules =="]
-        for r in s.rules:
+        rules = list(s.rules)
+        if s.profile is None:  # the core alone: list the profile layers' rules too
+            seen = {r.id for r in rules}
+            for name in s.profiles:
+                for r in load_spec(s.folder, name).rules:
+                    if r.id not in seen:
+                        seen.add(r.id)
+                        rules.append(r)
+        for r in rules:
             layer = f" ({'配置层' if zh else 'profile'} {', '.join(r.scope)})" if r.scope else ""
             out.append(f"{r.id} [{r.severity}] {r.title.get(lang)}{layer}")
             out.append(f"    {'适用' if zh else 'applies to'}: {', '.join(r.applies_to)}")

@@ -39,3 +39,12 @@ def test_message_type_tree_in_chinese_has_no_english_words_for_uses() -> None:
 def test_unknown_message_type_is_a_usage_error_naming_the_valid_ones() -> None:
     code, out = _show("eguarantee", "-m", "nope")
     assert code == 2 and "applyResult" in out
+
+
+def test_rules_of_the_core_list_the_profile_layers_rules_with_their_scope() -> None:
+    code, out = _show("eguarantee@1.1", "--part", "rules", "--lang", "en")
+    assert code == 0
+    assert "EG-035 [error] Successful refund carries the completion time (profile epoint)" in out
+    assert "Profiles: epoint, jiangxi, manyan, quanzhou, xib" in out
+    code, layered = _show("eguarantee@1.1", "--profile", "xib", "--part", "rules", "--lang", "en")
+    assert code == 0 and "EG-037" in layered and "EG-035" not in layered
