@@ -16,7 +16,7 @@ from typing import Any
 from hegui.validator.errors import UsageError
 from hegui.validator.loader import bundled_spec_ids, load_spec
 from hegui.validator.result import Batch, Result
-from hegui.validator.verdicts import SEVERITY_ORDER
+from hegui.validator.verdicts import SEVERITY_ORDER, fails
 from hegui.validator.verdicts import expected_verdict as expected
 
 
@@ -49,11 +49,12 @@ def _context_files(batch: Batch) -> set[Path]:
     """Context documents the run loaded (given ones and the specs' defaults)."""
     options = batch.options or {}
     out = {Path(str(p)).resolve() for p in (options.get("contexts") or {}).values()}
-    ids = {r.spec.id for r in batch.results if r.spec is not None}
+    refs = {(r.spec.id, r.spec.version) for r in batch.results if r.spec is not None}
     specs = []
     if options.get("spec"):
         specs.append(load_spec(str(options["spec"])))
-    specs += [load_spec(sid) for sid in bundled_spec_ids() if sid in ids]
+    specs += [load_spec(f"{sid}@{version}") for sid, version in sorted(refs)
+              if sid in bundled_spec_ids()]
     for spec in specs:
         for ctx in spec.contexts.values():
             if ctx.default is not None:
@@ -84,9 +85,13 @@ def compare_manifest(batch: Batch, manifest_path: Path) -> list[str]:
     base = manifest_path.resolve().parent
     entries = {(base / e["path"]).resolve(): e for e in doc["files"]}
     spec_ref = doc.get("spec") or {}
-    # Findings every file of the pack also gets (a deprecated version's note).
-    notes = set(doc.get("notes") or [])
     fail_on = str((batch.options or {}).get("fail_on") or "error")
+    # Findings every file of the pack also gets (a deprecated version's note): their ids are
+    # expected beside each file's own, and their severity counts towards its verdict.
+    given = [n for n in doc.get("notes") or [] if isinstance(n, dict) and "rule_id" in n]
+    notes = {str(n["rule_id"]) for n in given}
+    notes_fail = any(n.get("severity") in SEVERITY_ORDER and fails(n["severity"], fail_on)
+                     for n in given)
     skip = _context_files(batch) | {manifest_path.resolve()}
     lines: list[str] = []
     seen: set[Path] = set()
@@ -105,7 +110,8 @@ def compare_manifest(batch: Batch, manifest_path: Path) -> list[str]:
                 spec_ref.get("id"), spec_ref.get("version")):
             lines.append(f"{rel}: validated against {result.spec.id} {result.spec.version}, "
                          f"the pack is for {spec_ref.get('id')} {spec_ref.get('version')}")
-        line = _result_line(rel, entry, result, expected_verdict(entry, fail_on), notes)
+        want = "nonconformant" if notes_fail else expected_verdict(entry, fail_on)
+        line = _result_line(rel, entry, result, want, notes)
         if line is not None:
             lines.append(line)
     for path, entry in entries.items():

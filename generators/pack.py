@@ -207,7 +207,8 @@ def manifest(config: PackConfig, files: Sequence[PackFile], skipped: Sequence[Sk
         "per_rule": config.per_rule,
         "structural": config.structural,
         # Findings every file also gets when validated (beside its own rule_ids).
-        "notes": ["specVersion@deprecated"] if spec.status == "deprecated" else [],
+        "notes": ([{"rule_id": "specVersion@deprecated", "severity": "warning"}]
+                  if spec.status == "deprecated" else []),
         "contexts": {name: c.default for name, c in spec.contexts.items()},
         "summary": {
             "files": len(files),

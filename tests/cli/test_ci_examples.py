@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CI = ROOT / "docs" / "ci"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
-EG = ROOT / "specs" / "eguarantee" / "1.0" / "examples"
+EG = ROOT / "specs" / "eguarantee" / "1.1" / "examples"  # the current version
 VALID_JSON = EG / "valid" / "apply.json"
 VALID_XML = EG / "valid" / "apply.xml"
-INVALID = EG / "invalid" / "EG-001" / "amount-differs-from-bid-security.json"
+INVALID = EG / "invalid" / "EG-002" / "bid-security-above-2-percent.json"
 WC_APPLICATION = (ROOT / "specs" / "window-checklist" / "1.0" / "examples" / "valid"
                   / "application.json")
 
@@ -150,7 +150,7 @@ def test_ci_page_names_every_example_file() -> None:
 
 @pytest.fixture()
 def payload_checkout(tmp_path: Path) -> Path:
-    """A checkout holding payloads/: two conformant payloads and one nonconformant (EG-001)."""
+    """A checkout holding payloads/: two conformant payloads and one nonconformant (EG-002)."""
     payloads = tmp_path / "checkout" / "payloads"
     payloads.mkdir(parents=True)
     for source in (VALID_JSON, VALID_XML, INVALID):
@@ -184,7 +184,7 @@ def _check_reports(checkout: Path, files: list[str]) -> None:
             schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
             jsonschema.Draft7Validator(schema).validate(doc)
             results = [r for run in doc["runs"] for r in run["results"]]
-            assert [r["ruleId"] for r in results] == ["EG-001"]
+            assert [r["ruleId"] for r in results] == ["EG-002"]
             # code scanning places results by repository-relative URIs
             assert {loc["physicalLocation"]["artifactLocation"]["uri"]
                     for r in results for loc in r["locations"]} == {bad}
@@ -198,7 +198,7 @@ def _check_reports(checkout: Path, files: list[str]) -> None:
                         for s in suites for c in s for x in c.result if isinstance(x, Failure)]
             assert failures, "no failure for the nonconformant payload"
             for suite, case, text in failures:
-                assert bad in (suite, case) and "EG-001" in text
+                assert bad in (suite, case) and "EG-002" in text
         elif path.suffix == ".html":
             text = path.read_text(encoding="utf-8")
             assert text.lstrip().lower().startswith("<!doctype html")
@@ -214,7 +214,7 @@ def test_github_actions_example_runs(payload_checkout: Path, tmp_path: Path) -> 
     run = _run_script(scripts[0], payload_checkout, tmp_path)
     assert run.returncode == 1, run.stderr  # a nonconformant payload fails the job
     assert f"::error file=payloads/{INVALID.name},line=" in run.stdout
-    assert "title=EG-001::" in run.stdout
+    assert "title=EG-002::" in run.stdout
     _check_reports(payload_checkout, _github_uploaded_files())
 
 
@@ -222,7 +222,7 @@ def test_github_actions_example_runs(payload_checkout: Path, tmp_path: Path) -> 
 def test_gitlab_ci_example_runs(payload_checkout: Path, tmp_path: Path) -> None:
     run = _run_script("\n".join(_gitlab_job()["script"]), payload_checkout, tmp_path)
     assert run.returncode == 1, run.stderr
-    assert f"payloads/{INVALID.name}:" in run.stdout and "EG-001" in run.stdout
+    assert f"payloads/{INVALID.name}:" in run.stdout and "EG-002" in run.stdout
     _check_reports(payload_checkout, _gitlab_uploaded_files())
 
 
@@ -312,7 +312,7 @@ def test_hook_gates_commits_through_pre_commit_try_repo(
     out = run.stdout + run.stderr
     assert run.returncode == 1, out
     assert re.search(r"Validate payloads with hegui\.+Failed", out), out
-    assert f"sub/{INVALID.name}:19:15: error EG-001" in out
+    assert f"sub/{INVALID.name}:68:26: error EG-002" in out
     assert "sub/apply.xml: 符合" in out  # the Chinese default, the XML payload among the files
     assert "README.md" not in out  # not a payload: never given to hegui
 

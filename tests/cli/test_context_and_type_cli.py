@@ -16,7 +16,7 @@ import yaml
 SPECS = Path(__file__).parent.parent.parent / "specs"
 APPLICATION = SPECS / "window-checklist" / "1.0" / "examples" / "valid" / "application.json"
 SAMPLE = SPECS / "window-checklist" / "1.0" / "examples" / "sample-checklist.json"
-APPLY = SPECS / "eguarantee" / "1.0" / "examples" / "valid" / "apply.json"
+APPLY = SPECS / "eguarantee" / "1.1" / "examples" / "valid" / "apply.json"  # the current version
 
 pytestmark = pytest.mark.slow  # real processes
 

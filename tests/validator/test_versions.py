@@ -134,7 +134,7 @@ def test_a_deprecated_version_s_pack_expects_its_note(tmp_path: Path) -> None:
     spec = load_spec("eguarantee@1.0")
     write_pack(PackConfig(spec=spec, message_types=("apply",), count=2, seed=3), tmp_path)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["notes"] == ["specVersion@deprecated"]
+    assert manifest["notes"] == [{"rule_id": "specVersion@deprecated", "severity": "warning"}]
     batch = Runner(RunConfig(spec="eguarantee@1.0")).run([str(tmp_path / "valid")])
     assert {r.rule_ids for r in batch.results} == {frozenset({"specVersion@deprecated"})}
     assert compare_manifest(batch, tmp_path / "manifest.json") == []
