@@ -12,7 +12,7 @@ unknown ones, list items by position among child elements.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from lxml import etree
@@ -110,47 +110,56 @@ def unknown_pointers(root: etree._Element, spec: Spec, mt: MessageType) -> list[
     """Pointers of the elements the spec does not know where they are (one walk, in document
     order, as the traced conversion lists them)."""
     out: list[str] = []
-    seen: set[str] = set()
-    for child in root:
-        name = _local(child.tag)
-        if not name:
-            continue
-        pointer = "/" + escape_pointer(name)
-        section = mt.section(name)
-        if section is None:
-            out.append(pointer)
-            continue
-        if name in seen:
-            continue
-        seen.add(name)
-        if section.is_list:
-            items = [c for c in child if isinstance(c.tag, str)]
-            for i, item in enumerate(items):
-                _unknown_in(item, spec, section.group, f"{pointer}/{i}", out)
-        else:
-            _unknown_in(child, spec, section.group, pointer, out)
+
+    def section(name: str) -> tuple[str | None, bool] | None:
+        s = mt.section(name)
+        return None if s is None else (s.group, s.is_list)
+
+    _walk(root, spec, "", section, out)
     return out
 
 
-def _unknown_in(el: etree._Element, spec: Spec, group_id: str, pointer: str,
-                out: list[str]) -> None:
-    index = spec.groups[group_id].index
+#: What a member name is where the walk stands: None (unknown), or (the group to walk into,
+#: or None for a scalar; whether it holds a list of them).
+_Member = Callable[[str], "tuple[str | None, bool] | None"]
+
+
+def _walk(el: etree._Element, spec: Spec, pointer: str, member: _Member,
+          out: list[str]) -> None:
     done: set[str] = set()
     for child in el:
         name = _local(child.tag)
         if not name:
             continue
         p = f"{pointer}/{escape_pointer(name)}"
-        element = index.get(name)
-        if element is None:
+        known = member(name)
+        if known is None:
             out.append(p)
             continue
         if name in done:
-            continue
+            continue  # a repeated element: the first is the one converted
         done.add(name)
-        if element.datatype == "group":
-            _unknown_in(child, spec, element.facets["group"], p, out)
-        elif element.datatype == "list" and isinstance(element.facets["of"], str):
-            items = [c for c in child if isinstance(c.tag, str)]
-            for i, item in enumerate(items):
-                _unknown_in(item, spec, element.facets["of"], f"{p}/{i}", out)
+        group_id, listed = known
+        if group_id is None:
+            continue
+        inner = _group_members(spec, group_id)
+        if listed:
+            for i, item in enumerate(c for c in child if isinstance(c.tag, str)):
+                _walk(item, spec, f"{p}/{i}", inner, out)
+        else:
+            _walk(child, spec, p, inner, out)
+
+
+def _group_members(spec: Spec, group_id: str) -> _Member:
+    index = spec.groups[group_id].index
+
+    def member(name: str) -> tuple[str | None, bool] | None:
+        e = index.get(name)
+        if e is None:
+            return None
+        if e.datatype == "group":
+            return e.facets["group"], False
+        of = e.facets.get("of")
+        return (of, True) if e.datatype == "list" and isinstance(of, str) else (None, False)
+
+    return member
