@@ -14,6 +14,7 @@ from typing import Any
 
 from hegui.validator.cel_backend import ITERATION_BUDGET, Outcome, Program
 from hegui.validator.runtime import Runtime
+from hegui.validator.safe_json import pointer_tokens
 from hegui.validator.spec import Rule, Text
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.\[\]]*)\}")
@@ -198,3 +199,18 @@ def _each_hit(rule: Rule, item: Any, show: Callable[[str], str | None]) -> RuleH
         index = item.get("index", None if rule.context else item.get("_index"))
     return RuleHit(rule, rule.fields, _message(rule, lookup),
                    item=index if isinstance(index, int) else None)
+
+
+def tainted(pointers: frozenset[str] | set[str]) -> dict[str, frozenset[str]]:
+    """List variable -> item fields that failed a check in some item, from the pointers of
+    the failures (``/materials/2/fileSha256`` taints ``fileSha256`` of ``materials``)."""
+    out: dict[str, set[str]] = {}
+    for pointer in pointers:
+        tokens = pointer_tokens(pointer)
+        at = next((i for i, t in enumerate(tokens) if isinstance(t, int)), None)
+        if at is None or at == 0:
+            continue
+        variable = ".".join(str(t) for t in tokens[:at])
+        # An item that is itself the bad value (a list of scalars) taints the whole list: "*".
+        out.setdefault(variable, set()).add(str(tokens[at + 1]) if at + 1 < len(tokens) else "*")
+    return {k: frozenset(v) for k, v in out.items()}

@@ -29,7 +29,7 @@ from hegui.validator.pipeline import Stage, Work, shorten
 from hegui.validator.presence import excluded_present, missing_required
 from hegui.validator.record import build_record
 from hegui.validator.result import Location, Unchecked
-from hegui.validator.rules import run_rules
+from hegui.validator.rules import run_rules, tainted
 from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
 from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.schema_budget import json_errors
@@ -315,21 +315,6 @@ class RuleStage:
             work.failures.append(failed)
             work.add(rule.id, "error", failed, "rule", pointer_of(rule.fields[0]))
         work.evaluated = run.evaluated
-
-
-def tainted(pointers: frozenset[str] | set[str]) -> dict[str, frozenset[str]]:
-    """List variable -> item fields that failed a check in some item, from the pointers of
-    the failures (``/materials/2/fileSha256`` taints ``fileSha256`` of ``materials``)."""
-    out: dict[str, set[str]] = {}
-    for pointer in pointers:
-        tokens = pointer_tokens(pointer)
-        at = next((i for i, t in enumerate(tokens) if isinstance(t, int)), None)
-        if at is None or at == 0:
-            continue
-        variable = ".".join(str(t) for t in tokens[:at])
-        # An item that is itself the bad value (a list of scalars) taints the whole list: "*".
-        out.setdefault(variable, set()).add(str(tokens[at + 1]) if at + 1 < len(tokens) else "*")
-    return {k: frozenset(v) for k, v in out.items()}
 
 
 class LocateStage:
