@@ -33,13 +33,18 @@ for name in mods:
 from hegui.validator.loader import bundled_spec_ids, load_spec
 import hegui.validator.loader as loader
 assert "site-packages" in loader.__file__ and "__editable__" not in loader.__file__, loader.__file__
+from hegui.validator.versions import bundled_names
+from hegui.validator.structure import schema_files
 ids = bundled_spec_ids()
 assert ids, "no bundled spec in the wheel"
-for sid in ids:
-    spec = load_spec(sid)
-    from hegui.validator.structure import schema_files
+names, layers = bundled_names(), []
+for name in names:  # every version, and every profile layer of it
+    spec = load_spec(name)
     for f in schema_files(spec):
         assert f.is_file(), f"{f} missing from the wheel"
-print(f"installed wheel ok: {len(mods)} modules import, specs {ids} load")
+    layers += [f"{name}+{p}" for p in spec.profiles if load_spec(name, p).profile == p]
+assert layers, "no profile layer in the wheel"
+print(f"installed wheel ok: {len(mods)} modules import, specs {names} load, "
+      f"{len(layers)} profile layers")
 PY
 "$WORK/venv/bin/hegui" --version
