@@ -27,6 +27,7 @@ class Catalogue:
 
     def __init__(self) -> None:
         self._by_name: dict[tuple[str, str | None], Spec] = {}
+        self._versions: dict[tuple[str, str | None], list[Spec]] = {}
         self._runtimes: dict[tuple[str, str], Runtime] = {}
         self.meta = MetaSchema()
 
@@ -42,12 +43,16 @@ class Catalogue:
 
     def versions(self, name: str, profile: str | None = None) -> list[Spec]:
         """Every version of the spec ``name`` names, oldest first (one, for a version
-        folder); with ``profile``, the versions that offer that profile layer."""
-        out = []
-        for folder in family(name).values():
-            if profile is None or profile in profile_names(folder):
-                out.append(self.load(folder, profile))
-        return out
+        folder); with ``profile``, the versions that offer that profile layer. Listed and
+        loaded once per name (a batch asks for every payload whose spec it detects)."""
+        candidate = Path(name)
+        key = (str(candidate.resolve()) if candidate.is_dir() else name, profile)
+        found = self._versions.get(key)
+        if found is None:
+            found = self._versions[key] = [
+                self.load(folder, profile) for folder in family(name).values()
+                if profile is None or profile in profile_names(folder)]
+        return list(found)
 
     def load(self, folder: Traversable, profile: str | None = None) -> Spec:
         """Read and check the spec in ``folder`` (and the profile layer ``profile``); a

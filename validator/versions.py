@@ -10,6 +10,7 @@ without a version gets: :func:`current_version`. Nothing here parses a spec; the
 
 from __future__ import annotations
 
+import functools
 import re
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -53,8 +54,14 @@ def version_folders(spec_folder: Traversable) -> dict[str, Traversable]:
 
 def bundled_spec_ids() -> list[str]:
     """Ids of the specs shipped inside the package, sorted."""
-    return sorted(p.name for p in _bundled_root().iterdir()
-                  if p.is_dir() and version_folders(p))
+    return list(_bundled_ids())
+
+
+@functools.cache
+def _bundled_ids() -> tuple[str, ...]:
+    # Package data does not change while a process runs: listed once.
+    return tuple(sorted(p.name for p in _bundled_root().iterdir()
+                        if p.is_dir() and version_folders(p)))
 
 
 def bundled_names() -> list[str]:

@@ -141,3 +141,19 @@ def test_a_deprecated_version_s_pack_expects_its_note(tmp_path: Path) -> None:
     manifest["notes"] = []
     (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert compare_manifest(batch, tmp_path / "manifest.json")  # the note is not ignored
+
+
+def test_versions_are_read_once_per_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Detecting a payload's spec lists every version: once, not by re-reading the YAML per
+    payload (that cost 80 ms a call)."""
+    import hegui.validator.catalogue as catalogue
+
+    reads: list[object] = []
+    real = catalogue.read_folder
+    monkeypatch.setattr(catalogue, "read_folder",
+                        lambda folder, meta: reads.append(folder) or real(folder, meta))
+    cat = catalogue.Catalogue()
+    first = cat.versions("eguarantee")
+    assert [s.version for s in first] == ["1.0", "1.1"] and len(reads) == 2
+    assert [s.version for s in cat.versions("eguarantee")] == ["1.0", "1.1"]
+    assert len(reads) == 2
