@@ -114,9 +114,7 @@ def spec_for_message_type(name: str | None, specs: Iterable[Spec],
     having = [s for s in specs if name in s.message_types]
     if not having:
         return None
-    ids = {s.id: None for s in having}
-    first = next(iter(ids))
-    mine = [s for s in having if s.id == first]
+    mine = [s for s in having if s.id == having[0].id]
     return next((s for s in mine if s.version == version), mine[0])
 
 

@@ -137,9 +137,7 @@ class _Layer:
             at = self._place(mt_id, head + member, where)
             if at is not None and _use(section, member, at[2]) == "required":
                 continue  # the core requires it already
-            doc["optional"] = [x for x in doc.get("optional", []) if x != member]
-            if not doc["optional"]:
-                doc.pop("optional")
+            _drop(doc, "optional", member)
             if member not in doc.setdefault("required", []):
                 doc["required"].append(member)
             self._mark(mt_id, f"{head}{member}@required")
@@ -162,11 +160,8 @@ class _Layer:
             self.fail(where, f"the core requires {path!r} in {mt_id}: a profile cannot forbid it")
             return
         doc = self._section_doc(mt_id, section.name)
-        for key in ("required", "optional"):
-            if key in doc:
-                doc[key] = [x for x in doc[key] if x != rest]
-                if not doc[key]:
-                    doc.pop(key)
+        _drop(doc, "required", rest)
+        _drop(doc, "optional", rest)
         doc.setdefault("exclude", []).append(rest)
         self._mark(mt_id, f"{path}@unexpected")
 
@@ -232,6 +227,14 @@ class _Layer:
                 if path[:2] == prefix:
                     located.marks[("rules", index, *path[2:])] = mark
             located.sources[("rules", index)] = self.file
+
+
+def _drop(doc: dict[str, Any], key: str, name: str) -> None:
+    """Take ``name`` out of a section's ``key`` list (and the list, once empty)."""
+    if key in doc:
+        doc[key] = [x for x in doc[key] if x != name]
+        if not doc[key]:
+            doc.pop(key)
 
 
 def _use(section: Section, rest: str, element: Element) -> str:

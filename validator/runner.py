@@ -72,7 +72,8 @@ class Runner:
         #: The candidate specs, each spec's current version first, then its others.
         self._bundled: list[Spec] | None = None
         if isinstance(config.spec, Spec):
-            self.fixed = config.spec
+            self.fixed = (config.spec if config.profile in (None, config.spec.profile)
+                          else load_spec(config.spec.folder, config.profile))
         elif config.spec:
             if split_name(config.spec)[1] is not None or len(family(config.spec)) == 1:
                 self.fixed = load_spec(config.spec, config.profile)
@@ -180,7 +181,8 @@ class Runner:
             self.validator(self.fixed)
         results = [self.validate(p) for p in expand(paths, self.config.options.limits, skip)]
         opts = self.config.options
-        named = self.config.spec.id if isinstance(self.config.spec, Spec) else self.config.spec
+        spec = self.config.spec
+        named = f"{spec.id}@{spec.version}" if isinstance(spec, Spec) else spec
         options = {"spec": named, "profile": self.config.profile,
                    "message_type": opts.message_type,
                    "encoding": opts.encoding, "fail_on": opts.fail_on,
@@ -204,7 +206,7 @@ def _ordered(name: str, profile: str | None) -> list[Spec]:
 def _spec_of_contexts(contexts: Mapping[str, str], profile: str | None) -> Spec:
     """The bundled spec the context documents name (their message type or XML namespace):
     ``--checklist my-list.yaml`` needs no ``--spec``."""
-    bundled = [s for sid in bundled_spec_ids() for s in DEFAULT.versions(sid)]
+    bundled = [s for sid in bundled_spec_ids() for s in _ordered(sid, None)]
     for name, path in contexts.items():
         doc = _load_document(path, _read(path))
         spec = spec_for_message_type(str(doc.get("messageType")), bundled,

@@ -66,3 +66,15 @@ def test_profile_rule_example_breaks_that_rule_in_its_profile_only(path: Path) -
     assert layered.rule(rule_id) is not None and SPEC.rule(rule_id) is None
     result = Validator(layered).validate(data, path.name)
     assert {(f.rule_id, f.layer) for f in result.findings} == {(rule_id, profile)}
+
+
+def test_the_api_lays_a_profile_over_a_loaded_spec_too() -> None:
+    import hegui
+
+    data = (FOLDER / "examples" / "valid" / "apply-core.json").read_bytes()
+    assert hegui.validate(data, SPEC).verdict == "conformant"
+    for spec in (SPEC, "eguarantee@1.1", "eguarantee", None):
+        result = hegui.validate(data, spec, profile="jiangxi")
+        assert result.spec is not None and result.spec.profile == "jiangxi", spec
+        assert result.verdict == "nonconformant"
+        assert {f.layer for f in result.findings if f.severity == "error"} == {"jiangxi"}
