@@ -51,9 +51,14 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               help="Spec id (the payload's specVersion or XML namespace picks the version), "
                    "id@version (forces that version) or spec folder (default: detected from "
                    "each payload).")
-@click.option("--profile", metavar="NAME",
-              help="Apply this profile layer (one platform's demands) on top of the core; "
-                   "see `hegui specs list` for the profiles of each version.")
+@click.option("--profile", metavar="NAME|ID|DIR",
+              help="A platform profile (id or folder, see `hegui profiles list`): the payloads "
+                   "are that platform's native messages, mapped onto the spec and reported at "
+                   "their native fields; or a profile layer of the spec version (its demands "
+                   "on top of the core, see `hegui specs list`) for canonical payloads.")
+@click.option("--native-message", metavar="NAME",
+              help="With a platform profile: the native message the payloads are (e.g. "
+                   "/lg/apply); default: recognised from each body.")
 @click.option("--message-type", metavar="TYPE", help="Force the message type.")
 @click.option("--encoding", type=click.Choice(["json", "xml"]),
               help="Force the encoding (default: by extension, then content).")
@@ -85,7 +90,7 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               help="Findings kept per payload; the rest are counted in one note per rule.")
 @base_dir_option
 def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
-             message_type: str | None,
+             native_message: str | None, message_type: str | None,
              encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
              fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
              expect: str | None, quiet: bool, include_contexts: bool,
@@ -100,7 +105,7 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
     config = RunConfig(
         spec=spec_id, profile=profile,
         options=Options(message_type=message_type, encoding=encoding,  # type: ignore[arg-type]
-                        fail_on=fail_on, limits=dataclasses.replace(
+                        fail_on=fail_on, native_message=native_message, limits=dataclasses.replace(
                             DEFAULT_LIMITS, max_findings_per_rule=max_findings_per_rule,
                             max_findings=max_findings)),
         contexts=parse_contexts(contexts, checklist), include_contexts=include_contexts)

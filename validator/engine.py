@@ -16,6 +16,7 @@ from typing import Any
 
 from hegui.validator.catalogue import runtime_for
 from hegui.validator.pipeline import Options, Stage, StageRun, Work, run_stages
+from hegui.validator.platform_model import Platform
 from hegui.validator.result import Finding, Result, SpecRef
 from hegui.validator.runtime import Runtime
 from hegui.validator.spec import Spec, Text
@@ -31,11 +32,14 @@ class Validator:
     """Validates payloads against one spec. Reuse it: schemas and rules compile once."""
 
     def __init__(self, spec: Spec | Runtime, contexts: Mapping[str, Any] | None = None,
-                 stages: Sequence[Stage] = STAGES):
+                 stages: Sequence[Stage] = STAGES, platform: Platform | None = None):
         self.runtime = spec if isinstance(spec, Runtime) else runtime_for(spec)
         self.spec = self.runtime.spec
+        #: The platform profile payloads are native messages of (None: canonical payloads).
+        self.platform = platform
         self.ref = SpecRef(self.spec.id, self.spec.version, self.spec.content_sha256,
-                           self.spec.profile)
+                           self.spec.profile, platform.id if platform else None,
+                           platform.sha256 if platform else None)
         #: Typed values of context documents, bound as CEL variables by name.
         self.contexts = dict(contexts or {})
         self.stages = tuple(stages)
@@ -43,11 +47,14 @@ class Validator:
     def validate(self, data: bytes, source: str = "-", options: Options = _DEFAULT) -> Result:
         """Validate one payload's bytes; never raises for bad input."""
         started = time.perf_counter()
-        work = Work(self.runtime, source, data, options, self.contexts)
+        work = Work(self.runtime, source, data, options, self.contexts,
+                    platform=self.platform)
         run_stages(self.stages, work)
         result = self.result(work)
         elapsed = round((time.perf_counter() - started) * 1000, 3)
-        return dataclasses.replace(result, elapsed_ms=elapsed)
+        native = (work.mapped.message.name if work.mapped is not None
+                  and work.mapped.message is not None else None)
+        return dataclasses.replace(result, elapsed_ms=elapsed, native_message=native)
 
     def result(self, work: Work) -> Result:
         """The Result of a work object the stages have run over."""
@@ -56,10 +63,13 @@ class Validator:
         runs, unchecked = tuple(work.runs), tuple(work.unchecked)
         if work.stopped is not None:  # findings as recorded: the stopping one last
             return Result(work.source, "error", self.ref, mt, work.encoding, sha,
-                          tuple(work.findings), error=work.stopped_text, stages=runs)
+                          tuple(self._mapping_layer(f) for f in work.findings),
+                          error=work.stopped_text, stages=runs)
         findings = tuple(sorted(work.findings + work.suppression_notes(), key=Finding.sort_key))
         if self.spec.layers:
             findings = tuple(self._layered(f, mt) for f in findings)
+        if self.platform is not None:
+            findings = tuple(self._mapping_layer(f) for f in findings)
         if work.failures:
             return Result(work.source, "error", self.ref, mt, work.encoding, sha, findings,
                           work.evaluated, error=_joined(work.failures), stages=runs,
@@ -68,6 +78,12 @@ class Validator:
         return Result(work.source, verdict, self.ref, mt, work.encoding, sha, findings,
                       work.evaluated, stages=runs, rules_unchecked=unchecked)
 
+
+    def _mapping_layer(self, f: Finding) -> Finding:
+        """``f`` with the platform profile as its layer when the mapping found it."""
+        if self.platform is None or f.stage != "map":
+            return f
+        return dataclasses.replace(f, layer=self.platform.id)
 
     def _layered(self, f: Finding, mt: str | None) -> Finding:
         """``f`` with the layer that introduced its rule id (structural ids per type)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from lxml import etree
 
@@ -26,6 +26,10 @@ from hegui.validator.result import Stage as FindingStage
 from hegui.validator.runtime import Runtime
 from hegui.validator.spec import MessageType, Severity, Text
 from hegui.validator.xml_trace import trace_pointers
+
+if TYPE_CHECKING:
+    from hegui.validator.mapping import Mapped
+    from hegui.validator.platform_model import Platform
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class Options:
     #: The runner, which picks the version, asks for it; a Validator built for one spec
     #: version judges the content alone.
     version_notes: bool = False
+    #: The native message of a platform profile's payload (``--native-message``); None:
+    #: recognised from the body.
+    native_message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,10 @@ class Work:
     #: Findings left out by the limits: rule id -> (count, stage).
     suppressed: dict[str, tuple[int, FindingStage]] = field(default_factory=dict)
     truncated: bool = False  # the schema check stopped at Limits.max_schema_errors
+    #: The platform profile native payloads are mapped with, and the mapping's result.
+    platform: Platform | None = None
+    mapped: Mapped | None = None
+    native_upto: int = 0  # findings before this index are located in the native document
     _counts: dict[str, int] = field(default_factory=dict)
 
     def add(self, rule_id: str, severity: Severity, message: Text, stage: FindingStage,

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["SEVERITY_ORDER", "Batch", "Finding", "Location", "Result", "SpecRef", "Stage",
            "Unchecked", "Verdict", "decide_verdict"]
 
-Stage = Literal["parse", "schema", "datatype", "rule", "context"]
+Stage = Literal["parse", "map", "schema", "datatype", "rule", "context"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,9 @@ class SpecRef:
     version: str
     sha256: str
     profile: str | None = None  # the profile layer applied, if any
+    #: The platform profile native payloads were mapped with, and its content hash.
+    platform: str | None = None
+    platform_sha256: str | None = None
 
     @property
     def name(self) -> str:
@@ -136,6 +139,8 @@ class Result:
     rules_unchecked: tuple[Unchecked, ...] = ()
     #: Wall time the evaluation took, in milliseconds (None: not evaluated, e.g. unreadable).
     elapsed_ms: float | None = None
+    #: The platform's native message the payload was read as (with a platform profile).
+    native_message: str | None = None
 
     def reason(self, lang: Lang) -> str:
         """Why evaluation did not finish, in ``lang`` (a generic reason when none was kept)."""
@@ -155,7 +160,9 @@ class Result:
             "verdict": self.verdict,
             "spec": None if self.spec is None else {
                 "id": self.spec.id, "version": self.spec.version, "sha256": self.spec.sha256,
-                "profile": self.spec.profile},
+                "profile": self.spec.profile, "platform": self.spec.platform,
+                "platform_sha256": self.spec.platform_sha256},
+            "native_message": self.native_message,
             "message_type": self.message_type,
             "encoding": self.encoding,
             "input_sha256": self.input_sha256,

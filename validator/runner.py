@@ -35,6 +35,9 @@ from hegui.validator.identify import (
 )
 from hegui.validator.inputs import Payload, expand
 from hegui.validator.loader import bundled_spec_ids, load_spec
+from hegui.validator.platform_detect import detect_platform
+from hegui.validator.platform_loader import is_platform_name, load_platform
+from hegui.validator.platform_model import Platform
 from hegui.validator.record import nested_value
 from hegui.validator.result import Batch, Finding, Location, Result
 from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
@@ -66,6 +69,14 @@ class Runner:
     def __init__(self, config: RunConfig):
         self.config = config
         self._validators: dict[str, Validator] = {}
+        #: The platform profile every payload is a native message of (``--profile <id>``
+        #: naming a platform profile), or None.
+        self.platform: Platform | None = None
+        if config.profile is not None and is_platform_name(config.profile):
+            self.platform = load_platform(config.profile)
+            config = dataclasses.replace(config, spec=_platform_spec(self.platform, config.spec),
+                                         profile=self.platform.layer)
+            self.config = config
         self._context_results: list[Result] = []
         #: The one spec version every payload is checked against, when one is forced.
         self.fixed: Spec | None = None
@@ -112,13 +123,16 @@ class Runner:
                              for s in _ordered(sid, self.config.profile)]
         return self._bundled
 
-    def validator(self, spec: Spec) -> Validator:
-        """The cached Validator of ``spec`` with its context documents loaded."""
-        v = self._validators.get(spec.name)
+    def validator(self, spec: Spec, platform: Platform | None = None) -> Validator:
+        """The cached Validator of ``spec`` (reading ``platform``'s native messages, or the
+        run's platform profile) with its context documents loaded."""
+        platform = platform or self.platform
+        key = spec.name + (f"~{platform.id}" if platform is not None else "")
+        v = self._validators.get(key)
         if v is None:
             self.specs[spec.name] = spec
-            v = Validator(spec, self._load_contexts(spec))
-            self._validators[spec.name] = v
+            v = Validator(spec, self._load_contexts(spec), platform=platform)
+            self._validators[key] = v
         return v
 
     def _load_contexts(self, spec: Spec) -> dict[str, Any]:
@@ -158,6 +172,11 @@ class Runner:
             return _failed(payload.source, "", "payload@read", Text(
                 f"无法读取：{why.zh}", f"cannot read: {why.en}"))
         spec = self.spec_for(payload)
+        detected = None
+        if spec is None and self.config.spec is None:
+            detected = detect_platform(payload.data, self.config.options.limits)
+            if detected is not None:
+                spec = load_spec(detected.spec, detected.layer)
         if spec is None:
             sha = hashlib.sha256(payload.data).hexdigest()
             broken = _parse_failure(payload, self.config.options)
@@ -170,7 +189,7 @@ class Runner:
         opts = dataclasses.replace(self.config.options, version_notes=True)
         if payload.encoding_hint == "json" and opts.encoding is None:
             opts = dataclasses.replace(opts, encoding="json")
-        return self.validator(spec).validate(payload.data, payload.source, opts)
+        return self.validator(spec, detected).validate(payload.data, payload.source, opts)
 
     def run(self, paths: Iterable[str], started_at: str | None = None,
             skip: frozenset[Path] = frozenset()) -> Batch:
@@ -184,6 +203,8 @@ class Runner:
         spec = self.config.spec
         named = f"{spec.id}@{spec.version}" if isinstance(spec, Spec) else spec
         options = {"spec": named, "profile": self.config.profile,
+                   "platform": None if self.platform is None else self.platform.id,
+                   "native_message": opts.native_message,
                    "message_type": opts.message_type,
                    "encoding": opts.encoding, "fail_on": opts.fail_on,
                    "contexts": dict(self.config.contexts)}
@@ -192,6 +213,17 @@ class Runner:
         return Batch(tuple(shown + results), __version__,
                      started_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                      options)
+
+
+def _platform_spec(platform: Platform, spec: str | Spec | None) -> str:
+    """The spec version a platform profile maps onto (``--spec``, when given, must agree)."""
+    if spec is not None:
+        named = f"{spec.id}@{spec.version}" if isinstance(spec, Spec) else spec
+        if named not in (platform.spec, platform.spec.split("@")[0]):
+            raise UsageError(
+                f"平台配置 {platform.id} 映射到 {platform.spec}，与 --spec {named} 不符 / "
+                f"platform profile {platform.id} maps onto {platform.spec}, not --spec {named}")
+    return platform.spec
 
 
 def _ordered(name: str, profile: str | None) -> list[Spec]:

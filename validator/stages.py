@@ -1,7 +1,7 @@
 """The stages of validating one payload, in order (see :mod:`hegui.validator.pipeline`).
 
-encoding -> parse -> identify -> decode (XML only) -> schema -> datatypes -> rules -> locate.
-A platform-profile mapping stage or an envelope stage is one more object in :data:`STAGES`.
+encoding -> parse -> map (platform profile only) -> identify -> decode (XML only) -> schema ->
+datatypes -> rules -> locate. An envelope stage will be one more object in :data:`STAGES`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from hegui.validator.identify import (
     sniff_encoding,
 )
 from hegui.validator.locations import locate_json, locate_xml, pointer_of
+from hegui.validator.native_stage import MapStage, relocate
 from hegui.validator.offsets import value_mismatch
 from hegui.validator.pipeline import Stage, Work, shorten
 from hegui.validator.presence import excluded_present, missing_required
@@ -323,11 +324,14 @@ class LocateStage:
     name = "locate"
 
     def skip_reason(self, work: Work) -> Text | None:
-        """Nothing to locate without findings."""
-        return None if work.findings else NO_FINDINGS
+        """Nothing to locate without findings (a native payload is always located: a bare
+        body says what it did not check)."""
+        return None if work.findings or work.mapped is not None else NO_FINDINGS
 
     def run(self, work: Work) -> None:
         """Replace ``work.findings`` by their located versions."""
+        if work.mapped is not None and work.mapped.doc is not None:
+            work.findings[:] = relocate(work)
         if work.encoding == "json":
             work.findings[:] = locate_json(work.findings, work.data)
             return
@@ -339,6 +343,6 @@ class LocateStage:
 
 #: The stages of every payload, in order.
 STAGES: tuple[Stage, ...] = (
-    EncodingStage(), ParseStage(), IdentifyStage(), DecodeStage(), SchemaStage(),
+    EncodingStage(), ParseStage(), MapStage(), IdentifyStage(), DecodeStage(), SchemaStage(),
     DatatypeStage(), RuleStage(), LocateStage(),
 )

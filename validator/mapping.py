@@ -1,0 +1,350 @@
+"""Map a platform's native message onto the spec's canonical message (one direction).
+
+:func:`map_native` takes the parsed native document (with its envelope, or the bare body),
+tells which native message it is, and builds the canonical document: renamed, restructured,
+codes translated, values read in their declared forms, constants added. It keeps where every
+canonical value came from (:attr:`Mapped.origins`), so findings on the canonical document can
+be moved back to the native field, and it reports what it could not map as findings at the
+native field (:class:`MapIssue`); a canonical element the mapping already reported is
+*claimed*: later checks do not report it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from hegui.validator.native_forms import FormError, to_canonical
+from hegui.validator.platform_model import FieldMap, NativeMessage, Platform, code_key
+from hegui.validator.platform_paths import pointer
+from hegui.validator.safe_json import pointer_tokens
+from hegui.validator.spec import Severity, Text
+
+
+@dataclass(frozen=True)
+class MapIssue:
+    """A finding of the mapping, at a native JSON Pointer."""
+
+    rule_id: str
+    severity: Severity
+    text: Text
+    pointer: str
+    value: Any = None
+
+
+@dataclass
+class Mapped:
+    """The canonical document of a native message, and where its values came from."""
+
+    doc: dict[str, Any] | None
+    message: NativeMessage | None
+    base: str = ""  # native pointer of the business body ("" when bare)
+    enveloped: bool = False
+    body_as_text: bool = False  # the body was JSON text inside the envelope
+    #: canonical pointer -> (native pointer, native path)
+    origins: dict[str, tuple[str, str]] = field(default_factory=dict)
+    claimed: set[str] = field(default_factory=set)
+    issues: list[MapIssue] = field(default_factory=list)
+    stop: MapIssue | None = None
+
+
+def map_native(platform: Platform, native: Mapping[str, Any],
+               forced: str | None = None) -> Mapped:
+    """The canonical document of ``native`` under ``platform`` (``forced``: the native
+    message's name, else recognised from the body)."""
+    env = platform.envelope
+    out = Mapped(None, None)
+    body: Any = native
+    if env is not None and platform.is_envelope(native):
+        out.enveloped = True
+        out.base = pointer(env.body, [])
+        body = _get(native, env.body)
+        if isinstance(body, str):
+            try:
+                body = orjson.loads(body)
+                out.body_as_text = True
+            except orjson.JSONDecodeError:
+                body = None
+        if not isinstance(body, dict):
+            out.stop = MapIssue("map.envelope@encrypted", "error", Text(
+                f"信封 {env.body} 中的业务数据不是 JSON 对象（可能已加密）；"
+                "解密尚不支持，未做任何检查",
+                f"the business data in the envelope's {env.body} is not a JSON object (it "
+                "may be encrypted); decryption is not supported yet: nothing was checked"),
+                out.base, _shown(body if body is not None else _get(native, env.body)))
+            return out
+    message = _message(platform, body, forced, out)
+    if message is None:
+        return out
+    out.message = message
+    doc: dict[str, Any] = {"messageType": message.message_type,
+                           "specVersion": platform.spec_version}
+    walker = _Walker(platform, message, doc, out)
+    if out.enveloped and env is not None:
+        walker.walk_envelope(native)
+    walker.walk(body, "", out.base if not out.body_as_text else None, [])
+    walker.finish()
+    for path, value in message.constants.items():
+        _put(doc, pointer(path, []), value, create=True, only_if_absent=True)
+    out.doc = doc
+    return out
+
+
+def _message(platform: Platform, body: Mapping[str, Any], forced: str | None,
+             out: Mapped) -> NativeMessage | None:
+    names = "、".join(platform.messages), ", ".join(platform.messages)
+    if forced is not None:
+        found = platform.messages.get(forced)
+        if found is None:
+            out.stop = MapIssue("map.message@unknown", "error", Text(
+                f"平台配置 {platform.id} 没有报文 {forced}（现有：{names[0]}）",
+                f"platform profile {platform.id} has no message {forced} (messages: "
+                f"{names[1]})"), out.base)
+        return found
+    candidates = platform.recognise(body)
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        which = "、".join(m.name for m in candidates), ", ".join(m.name for m in candidates)
+        out.stop = MapIssue("map.message@unknown", "error", Text(
+            f"无法确定是哪一种报文（{which[0]} 都符合），请用 --native-message 指定",
+            f"cannot tell which message this is ({which[1]} all match): use "
+            "--native-message"), out.base)
+    else:
+        out.stop = MapIssue("map.message@unknown", "error", Text(
+            f"无法确定是平台配置 {platform.id} 的哪一种报文，请用 --native-message 指定"
+            f"（现有：{names[0]}）",
+            f"cannot tell which message of platform profile {platform.id} this is: use "
+            f"--native-message (messages: {names[1]})"), out.base)
+    return None
+
+
+class _Walker:
+    """One pass over the native document, filling the canonical one."""
+
+    def __init__(self, platform: Platform, message: NativeMessage, doc: dict[str, Any],
+                 out: Mapped):
+        self.platform = platform
+        self.message = message
+        self.doc = doc
+        self.out = out
+        self.items: list[tuple[FieldMap, Any, str, str]] = []  # `with` items, added last
+
+    def walk_envelope(self, native: Mapping[str, Any]) -> None:
+        env = self.platform.envelope
+        assert env is not None
+        for key, value in native.items():
+            p = "/" + _escape(key)
+            if key == env.body.split(".")[0]:
+                continue
+            fm = env.fields.get(key)
+            if fm is not None:
+                self.apply(fm, value, p, key, [])
+            elif key in env.known:
+                self._walk_value(value, key, p, [], env.fields, env.known)
+            else:
+                self.unexpected(key, p, value)
+
+    def walk(self, node: Any, path: str, ptr: str | None, indices: list[int]) -> None:
+        """Walk a body object (``ptr`` None: the body was text, its inner places unknown)."""
+        self._walk_object(node, path, ptr, indices, self.message.fields, self.message.known)
+
+    def _walk_object(self, node: Mapping[str, Any], path: str, ptr: str | None,
+                     indices: list[int], fields: Mapping[str, FieldMap],
+                     known: frozenset[str]) -> None:
+        for key, value in node.items():
+            p = f"{path}.{key}" if path else key
+            here = None if ptr is None else f"{ptr}/{_escape(key)}"
+            self._walk_value(value, p, here, indices, fields, known)
+
+    def _walk_value(self, value: Any, path: str, ptr: str | None, indices: list[int],
+                    fields: Mapping[str, FieldMap], known: frozenset[str]) -> None:
+        shown = self.out.base if ptr is None else ptr
+        fm = fields.get(path)
+        if fm is not None and not fm.container:
+            self.apply(fm, value, shown, path, indices)
+            return
+        if fm is not None and fm.container and not fm.dropped:
+            self._container(fm, value, indices)
+        if fm is not None and fm.dropped:
+            return
+        if isinstance(value, list) and (path + "[]") in known:
+            for i, item in enumerate(value):
+                here = None if ptr is None else f"{ptr}/{i}"
+                if isinstance(item, dict):
+                    self._walk_object(item, path + "[]", here, [*indices, i], fields, known)
+                else:
+                    self._walk_value(item, path + "[]", here, [*indices, i], fields, known)
+            return
+        if isinstance(value, dict) and any(k.startswith(path + ".") for k in known):
+            self._walk_object(value, path, ptr, indices, fields, known)
+            return
+        if fm is None:
+            self.unexpected(path, shown, value)
+
+    def _container(self, fm: FieldMap, value: Any, indices: list[int]) -> None:
+        """An empty native list or object still makes its canonical container."""
+        for t in fm.targets:
+            if isinstance(value, list) and not value:
+                _put(self.doc, pointer(t.removesuffix("[]"), indices), [], create=True,
+                     only_if_absent=True)
+
+    def unexpected(self, path: str, ptr: str, value: Any) -> None:
+        self.out.issues.append(MapIssue(f"map.{path}@unexpected", "error", Text(
+            f"平台规范未为报文 {self.message.name} 定义字段 `{path}`",
+            f"the platform's spec defines no field `{path}` for message {self.message.name}"),
+            ptr, _shown(value)))
+
+    def apply(self, fm: FieldMap, value: Any, ptr: str, path: str,
+              indices: list[int]) -> None:
+        """Map one native value (a leaf) through ``fm``."""
+        if fm.dropped:
+            return
+        rule = f"map.{fm.native}"
+        pointers = self._pointers(fm, indices)
+        if isinstance(value, str):
+            for ph in self.platform.placeholders:
+                if ph.matches(value):
+                    self.claim(pointers, ptr, path)
+                    self.out.issues.append(MapIssue(f"{rule}@placeholder", "error", Text(
+                        f"`{path}` 的值“{_shown(value)}”是{ph.text.zh}，不是真实数据",
+                        f"the value of `{path}` ('{_shown(value)}') is {ph.text.en}, not "
+                        "real data"), ptr, _shown(value)))
+                    return
+        if fm.codes is not None:
+            got = self._translate(fm, value, ptr, path)
+            if got is None:
+                self.claim(pointers, ptr, path)
+                return
+            value = got
+        else:
+            try:
+                value = to_canonical(fm, value, self.platform.timezone)
+            except FormError as exc:
+                self.claim(pointers, ptr, path)
+                self.out.issues.append(MapIssue(f"{rule}@form", "error", Text(
+                    f"`{path}` 的值“{_shown(value)}”无法读取：{exc.text.zh}",
+                    f"the value of `{path}` ('{_shown(value)}') cannot be read: "
+                    f"{exc.text.en}"), ptr, _shown(value)))
+                return
+        if fm.with_:
+            self.items.append((fm, value, ptr, path))
+            return
+        for p in pointers:
+            _put(self.doc, p, value, create=True)
+            self.out.origins[p] = (ptr, path)
+
+    def _pointers(self, fm: FieldMap, indices: list[int]) -> list[str]:
+        return [pointer(t, indices) for t in fm.targets]
+
+    def claim(self, pointers: list[str], ptr: str, path: str) -> None:
+        for p in pointers:
+            self.out.claimed.add(p)
+            self.out.origins.setdefault(p, (ptr, path))
+
+    def _translate(self, fm: FieldMap, value: Any, ptr: str, path: str) -> Any:
+        table = self.platform.codes[fm.codes or ""]
+        key = code_key(value)
+        rule = f"map.{fm.native}"
+        if value is None:
+            return None
+        word = table.values.get(key) if key is not None else None
+        if word is None:
+            self.out.issues.append(MapIssue(f"{rule}@code", "error", Text(
+                f"`{path}` 的代码“{_shown(value)}”不在代码对照表 {table.id}（{table.label.zh}）"
+                f"中：{table.listing()}",
+                f"the code '{_shown(value)}' of `{path}` is not in translation table "
+                f"{table.id} ({table.label.en}): {table.listing()}"), ptr, _shown(value)))
+            return None
+        if isinstance(word, Text):
+            self.out.issues.append(MapIssue(f"{rule}@untranslatable", "error", Text(
+                f"`{path}` 的代码“{_shown(value)}”在规范中没有对应值：{word.zh}",
+                f"the code '{_shown(value)}' of `{path}` has no counterpart in the spec: "
+                f"{word.en}"), ptr, _shown(value)))
+            return None
+        return word
+
+    def finish(self) -> None:
+        """Add the items made by single native fields (``with``) after the native lists."""
+        for fm, value, ptr, path in self.items:
+            target = fm.targets[0]
+            list_path, _, member = target.rpartition("[].")
+            lst = _get_pointer(self.doc, pointer(list_path, []))
+            index = len(lst) if isinstance(lst, list) else 0
+            item_ptr = f"{pointer(list_path, [])}/{index}"
+            _put(self.doc, f"{item_ptr}/{member}", value, create=True)
+            self.out.origins[f"{item_ptr}/{member}"] = (ptr, path)
+            for wpath, const in fm.with_.items():
+                _put(self.doc, f"{item_ptr}/{wpath.rpartition('[].')[2]}", const, create=True)
+                self.out.origins[f"{item_ptr}/{wpath.rpartition('[].')[2]}"] = (ptr, path)
+
+
+def _get(doc: Mapping[str, Any], path: str) -> Any:
+    node: Any = doc
+    for part in path.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _get_pointer(doc: Any, ptr: str) -> Any:
+    node = doc
+    for tok in (str(t) for t in pointer_tokens(ptr)):
+        if isinstance(node, dict):
+            node = node.get(tok)
+        elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
+            node = node[int(tok)]
+        else:
+            return None
+    return node
+
+
+def _put(doc: dict[str, Any], ptr: str, value: Any, *, create: bool,
+         only_if_absent: bool = False) -> None:
+    """Set ``value`` at JSON Pointer ``ptr`` of ``doc``, making objects and list items."""
+    tokens = [str(t) for t in pointer_tokens(ptr)]
+    node: Any = doc
+    for i, tok in enumerate(tokens):
+        last = i == len(tokens) - 1
+        nxt = None if last else tokens[i + 1]
+        if isinstance(node, list):
+            idx = int(tok)
+            while len(node) <= idx:
+                node.append({})
+            if last:
+                if not (only_if_absent and node[idx] not in ({}, None)):
+                    node[idx] = value
+                return
+            if not isinstance(node[idx], dict | list):
+                return
+            node = node[idx]
+            continue
+        if not isinstance(node, dict):
+            return
+        if last:
+            if not (only_if_absent and tok in node):
+                node[tok] = value
+            return
+        if tok not in node or node[tok] is None:
+            if not create:
+                return
+            node[tok] = [] if nxt is not None and nxt.isdigit() else {}
+        node = node[tok]
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return value if len(value) <= 120 else value[:100] + f"…[{len(value)}]"
+    try:
+        text = orjson.dumps(value).decode()
+    except TypeError:
+        text = repr(value)
+    return text if len(text) <= 120 else text[:100] + f"…[{len(text)}]"
