@@ -16,6 +16,7 @@ import click
 from hegui import __version__
 from hegui.cli_convert import convert
 from hegui.cli_generate import generate
+from hegui.cli_profiles import profiles
 from hegui.cli_report import report
 from hegui.cli_specs import specs
 from hegui.cli_validate import validate
@@ -49,6 +50,7 @@ def cli() -> None:
 
 
 cli.add_command(specs)
+cli.add_command(profiles)
 cli.add_command(validate)
 cli.add_command(convert)
 cli.add_command(report)

@@ -66,7 +66,8 @@ def render_github(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
                 for u in r.rules_unchecked]
     prov = provenance(batch, specs)
     parts = [label("summary_line", lang, **batch.summary())]
-    parts += [f"{s.id} {s.version} sha256={s.sha256}" for s in prov.specs]
+    parts += [f"{s.id} {s.version} sha256={s.sha256}"
+              + (f" platform {s.platform_text()}" if s.platform else "") for s in prov.specs]
     parts.append(f"{prov.tool_name} {prov.tool_version}, {prov.started_at}")
     out.append(command("notice", " · ".join(parts), title="hegui"))
     return "\n".join(out) + "\n"

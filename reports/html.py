@@ -80,7 +80,8 @@ def _payload(index: int, r: Result, lang: Lang, catalogue: Mapping[str, RuleInfo
         "verdict_label": verdict_label(r.verdict, lang), "message_type": r.message_type,
         "encoding": r.encoding, "sha256": r.input_sha256,
         "error": r.reason(lang) if r.error else None,
-        "spec": r.spec, "counts": r.counts(), "findings": findings,
+        "spec": r.spec, "native_message": r.native_message, "counts": r.counts(),
+        "findings": findings,
         "unchecked": [(u.rule_id, u.reason.get(lang)) for u in r.rules_unchecked],
     }
 

@@ -66,7 +66,8 @@ def _result(d: dict[str, Any]) -> Result:
     return Result(
         source=d["source"], verdict=d["verdict"],
         spec=None if spec is None else SpecRef(spec["id"], spec["version"], spec["sha256"],
-                                             spec.get("profile")),
+                                             spec.get("profile"), spec.get("platform"),
+                                             spec.get("platform_sha256")),
         message_type=d.get("message_type"), encoding=d.get("encoding"),
         input_sha256=d["input_sha256"],
         findings=tuple(_finding(f) for f in d["findings"]),
@@ -76,7 +77,7 @@ def _result(d: dict[str, Any]) -> Result:
         rules_unchecked=tuple(Unchecked(x["rule_id"], Text(zh=x["reason_zh"], en=x["reason_en"]),
                                         tuple(x.get("paths", [])))
                               for x in d.get("rules_unchecked", [])),
-        elapsed_ms=d.get("elapsed_ms"))
+        elapsed_ms=d.get("elapsed_ms"), native_message=d.get("native_message"))
 
 
 def _error(d: dict[str, Any]) -> Text | None:

@@ -159,6 +159,9 @@ def render_junit(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
         properties = ET.SubElement(suite, "properties")
         spec_props = {} if ref is None else {"spec": f"{ref.id} {ref.version}",
                                               "spec_sha256": ref.sha256}
+        if ref is not None and ref.platform is not None:
+            spec_props |= {"platform": ref.platform,
+                           "platform_sha256": ref.platform_sha256 or ""}
         for k, v in {**props, **spec_props}.items():
             ET.SubElement(properties, "property", name=k, value=_x(v))
         cases = [_case(r, lang, fail_on, catalogue, base_dir) for r in results]

@@ -17,6 +17,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sev_warning": ("警告", "warning"),
     "sev_info": ("提示", "info"),
     "spec": ("规范", "Spec"),
+    "platform": ("平台配置", "Platform profile"),
+    "native_message": ("平台报文", "Native message"),
     "standard_number": ("标准号", "Standard number"),
     "unknown": ("未知", "unknown"),
     "version": ("版本", "Version"),

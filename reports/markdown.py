@@ -53,6 +53,8 @@ def render_markdown(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
                 f"- {t('standard_number')}: {md_escape(s.standard_number or t('unknown'))}",
                 f"- {t('version')}: {md_escape(s.version)}",
                 f"- {t('content_sha256')}: {md_code(s.sha256)}"]
+        if s.platform is not None:
+            out.append(f"- {t('platform')}: {md_code(s.platform_text())}")
         if s.changed:
             out.append(f"- {md_escape(t('spec_changed', sha=s.loaded_sha256))}")
     if not prov.specs:

@@ -24,6 +24,15 @@ class SpecInfo:
     standard_number: str | None = None
     status: str | None = None
     loaded_sha256: str | None = None  # content hash of the spec given to the renderer
+    #: The platform profile native payloads were mapped with, and its content hash.
+    platform: str | None = None
+    platform_sha256: str | None = None
+
+    def platform_text(self) -> str:
+        """``platform <id> sha256=<hash>``, or "" without a platform profile."""
+        if self.platform is None:
+            return ""
+        return f"{self.platform} sha256={self.platform_sha256}"
 
     @property
     def changed(self) -> bool:
@@ -49,18 +58,19 @@ class Provenance:
 
 def provenance(batch: Batch, specs: Mapping[str, Spec]) -> Provenance:
     """Collect the provenance of ``batch``; the spec refs come from the results themselves."""
-    seen: dict[tuple[str, str, str], SpecInfo] = {}
+    seen: dict[tuple[str, str, str, str | None], SpecInfo] = {}
     for r in batch.results:
         ref = r.spec
-        if ref is None or (ref.id, ref.version, ref.sha256) in seen:
+        if ref is None or (ref.id, ref.version, ref.sha256, ref.platform_sha256) in seen:
             continue
         loaded = spec_for_ref(specs, ref)
-        seen[(ref.id, ref.version, ref.sha256)] = SpecInfo(
+        seen[(ref.id, ref.version, ref.sha256, ref.platform_sha256)] = SpecInfo(
             id=ref.id, version=ref.version, sha256=ref.sha256,
             title=loaded.title if loaded else None,
             standard_number=loaded.standard_number if loaded else None,
             status=loaded.status if loaded else None,
-            loaded_sha256=loaded.content_sha256 if loaded else None)
+            loaded_sha256=loaded.content_sha256 if loaded else None,
+            platform=ref.platform, platform_sha256=ref.platform_sha256)
     return Provenance(
         tool_name="hegui", tool_version=batch.tool_version, started_at=batch.started_at,
         options=batch.options, specs=tuple(seen.values()),

@@ -243,7 +243,8 @@ def sarif_document(batch: Batch, specs: Mapping[str, Spec], lang: Lang,
         "rules": [_rule(info, lang) for info in catalogue.values()],
         "properties": {"specs": [
             {"id": s.id, "version": s.version, "sha256": s.sha256,
-             "title": s.title_text(lang), "standard_number": s.standard_number}
+             "title": s.title_text(lang), "standard_number": s.standard_number,
+             "platform": s.platform, "platform_sha256": s.platform_sha256}
             for s in prov.specs]},
     }
     run: dict[str, Any] = {"tool": {"driver": driver}}

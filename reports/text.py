@@ -70,6 +70,8 @@ def render_text(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
     prov = provenance(batch, specs)
     for s in prov.specs:
         out.append(f"{label('spec', lang)}: {s.id} {s.version} sha256={s.sha256}")
+        if s.platform is not None:
+            out.append(f"{label('platform', lang)}: {s.platform_text()}")
     opts = ", ".join(f"{k}={v}" for k, v in option_items(prov.options))
     out.append(f"{prov.tool_name} {prov.tool_version}; {label('started_at', lang)}: "
                f"{prov.started_at}; {label('options', lang)}: {opts or label('none', lang)}")

@@ -1,0 +1,104 @@
+"""``hegui profiles``: list the bundled platform profiles and show one."""
+
+from __future__ import annotations
+
+import click
+
+from hegui.cli_specs import LANG, STATUS
+from hegui.validator.platform_loader import bundled_platform_ids, load_platform
+from hegui.validator.platform_model import FieldMap, NativeMessage, Platform
+from hegui.validator.spec import Lang
+
+
+@click.group()
+def profiles() -> None:
+    """List and show the platform profiles (how real platforms' messages map onto a spec)."""
+
+
+@profiles.command("list")
+@LANG
+def list_profiles(lang: Lang) -> None:
+    """List every bundled platform profile: id, status, spec version, requirements layer,
+    native messages, source version and title (tab-separated; the first column is what
+    `hegui validate --profile` takes)."""
+    for pid in bundled_platform_ids():
+        p = load_platform(pid)
+        click.echo(f"{p.id}\t{STATUS[lang][p.status]}\t{p.spec}\t{p.layer or '-'}\t"
+                   f"{len(p.messages)}\t{p.source['version']}\t{p.title.get(lang)}")
+
+
+@profiles.command("show")
+@click.argument("profile_id")
+@LANG
+@click.option("--message", "message", metavar="NAME",
+              help="Show one native message's field mappings only.")
+def show_profile(profile_id: str, lang: Lang, message: str | None) -> None:
+    """Show a platform profile (PROFILE_ID: a bundled id or a profile folder): its source,
+    envelope, native messages and their field mappings, and its code tables."""
+    p = load_platform(profile_id)
+    zh = lang == "zh"
+    if message is not None:
+        m = p.messages.get(message)
+        if m is None:
+            have = ", ".join(p.messages)
+            raise click.BadParameter(f"{message!r}: {'没有此报文' if zh else 'no such message'}"
+                                     f" ({have})", param_hint="--message")
+        _message(p, m, lang)
+        return
+    t = (("平台配置", "规范", "配置层", "状态", "来源", "内容哈希", "信封", "业务数据", "说明",
+          "代码对照表", "报文") if zh else
+         ("Platform profile", "Spec", "Layer", "Status", "Source", "Content hash", "Envelope",
+          "business data in", "Notes", "Code tables", "Messages"))
+    click.echo(f"{t[0]}: {p.id} — {p.title.get(lang)}")
+    click.echo(f"{t[1]}: {p.spec}   {t[2]}: {p.layer or '-'}   {t[3]}: {STATUS[lang][p.status]}")
+    src = p.source
+    date = f", {src['date']}" if 'date' in src else ""
+    click.echo(f"{t[4]}: {src['document']} ({src['version']}{date})")
+    click.echo(f"      {src['origin']}")
+    click.echo(f"{t[5]}: {p.sha256}")
+    if p.envelope is not None:
+        click.echo(f"{t[6]}: {', '.join(p.envelope.fields)} ({t[7]} {p.envelope.body})")
+        for fm in p.envelope.fields.values():
+            click.echo("  " + _mapping(fm, lang))
+    if p.notes:
+        click.echo(f"{t[8]}:")
+        for n in p.notes:
+            click.echo(f"  - {n.get(lang)}")
+    click.echo(f"{t[10]} ({len(p.messages)}):")
+    for m in p.messages.values():
+        mapped = sum(1 for f in m.fields.values() if not f.dropped)
+        dropped = len(m.fields) - mapped
+        counts = (f"映射 {mapped}，舍弃 {dropped}" if zh else f"{mapped} mapped, {dropped} dropped")
+        click.echo(f"  {m.name} -> {m.message_type}  {m.label.get(lang)}  ({counts})")
+    click.echo(f"{t[9]} ({len(p.codes)}):")
+    for c in p.codes.values():
+        click.echo(f"  {c.id} -> {c.codelist}  {c.label.get(lang)}: {c.listing()}")
+
+
+def _message(p: Platform, m: NativeMessage, lang: Lang) -> None:
+    zh = lang == "zh"
+    click.echo(f"{m.name} -> {m.message_type}  {m.label.get(lang)}"
+               + (f"  [{m.interface}]" if m.interface else ""))
+    if m.keys or m.values:
+        how = ", ".join([*m.keys, *(f"{k}={v}" for k, v in m.values.items())])
+        click.echo(f"  {'识别' if zh else 'recognised by'}: {how}")
+    for path, value in m.constants.items():
+        click.echo(f"  {'常量' if zh else 'constant'} {path} = {value}")
+    for fm in m.fields.values():
+        click.echo("  " + _mapping(fm, lang))
+
+
+def _mapping(fm: FieldMap, lang: Lang) -> str:
+    if fm.drop is not None:
+        return f"{fm.native}  {'舍弃' if lang == 'zh' else 'dropped'}: {fm.drop.get(lang)}"
+    extra = []
+    if fm.codes:
+        extra.append(f"codes {fm.codes}")
+    if fm.form != "text":
+        extra.append(fm.form + (f" {' | '.join(fm.formats)}" if fm.formats else ""))
+    if fm.time:
+        extra.append(f"time {fm.time}")
+    if fm.with_:
+        extra.append("with " + ", ".join(f"{k}={v}" for k, v in fm.with_.items()))
+    tail = f"  ({'; '.join(extra)})" if extra else ""
+    return f"{fm.native} -> {', '.join(fm.targets)}{tail}"
