@@ -77,16 +77,56 @@ def _bundled() -> Iterator[Spec]:
 
 @click.command("convert")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--to", "to", type=click.Choice(["json", "xml"]), required=True,
-              help="Target encoding.")
+@click.option("--to", "to", type=click.Choice(["json", "xml", "native", "standard"]),
+              required=True, help="Target: the JSON or XML encoding of the spec; with "
+                                  "--profile, the platform's native message or the spec's "
+                                  "(standard) JSON.")
 @click.option("--spec", "spec_id", metavar="ID|DIR", help="Spec id or folder (default: detect).")
+@click.option("--profile", metavar="ID|DIR", help="Platform profile (for --to native|standard).")
+@click.option("--native-message", metavar="NAME",
+              help="The native message (default: recognised, or the only one of the type).")
+@click.option("--bare", is_flag=True, help="--to native: the business body without the envelope.")
 @click.option("-o", "--out", "out", type=click.Path(dir_okay=False), help="Output file.")
-def convert(path: str, to: str, spec_id: str | None, out: str | None) -> None:
-    """Convert a payload between the JSON and the XML encoding of its spec."""
+def convert(path: str, to: str, spec_id: str | None, profile: str | None,
+            native_message: str | None, bare: bool, out: str | None) -> None:
+    """Convert a payload between the JSON and the XML encoding of its spec, or (--profile)
+    between a platform's native message and the spec's.
+
+    Exit codes: 0 converted, 1 converted but something could not be carried (listed on
+    standard error), 2 cannot convert (usage error or bad input).
+    """
     data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    spec = load_spec(spec_id) if spec_id else None
-    result = convert_bytes(data, path, spec, to)
+    code = 0
+    if to in ("native", "standard"):
+        result, code = _convert_native(data, path, to, profile, native_message, bare)
+    elif profile is not None:
+        raise click.BadParameter("--profile goes with --to native or --to standard",
+                                 param_hint="--profile")
+    else:
+        spec = load_spec(spec_id) if spec_id else None
+        result = convert_bytes(data, path, spec, to)
     if out:
         Path(out).write_bytes(result)
     else:
         sys.stdout.buffer.write(result)
+    raise click.exceptions.Exit(code)
+
+
+def _convert_native(data: bytes, path: str, to: str, profile: str | None,
+                    native_message: str | None, bare: bool) -> tuple[bytes, int]:
+    from hegui.native_convert import dumps, to_native_doc, to_standard_doc
+    from hegui.validator.platform_loader import load_platform
+
+    if profile is None:
+        raise click.BadParameter(f"--to {to} needs --profile", param_hint="--to")
+    platform = load_platform(profile)
+    if to == "standard":
+        doc, issues = to_standard_doc(data, path, platform, native_message)
+        for i in issues:
+            click.echo(f"{path}: {i.rule_id} {i.pointer}: {i.text.zh} / {i.text.en}", err=True)
+        return dumps(doc), 1 if issues else 0
+    unmapped = to_native_doc(data, path, platform, native_message, envelope=not bare)
+    for ptr, why in unmapped.lost.items():
+        click.echo(f"{path}: {ptr}: 平台报文 {unmapped.message.name} 无法携带 / {why} "
+                   f"({unmapped.message.name})", err=True)
+    return dumps(unmapped.doc), 1 if unmapped.lost else 0

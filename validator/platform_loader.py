@@ -246,14 +246,28 @@ class _Compiler:
             if fm is not None:
                 fields[native] = fm
         constants = dict(m.get("constants", {}))
+        core = self._core(spec)
         for path, value in constants.items():
             self._constant(spec, mt, path, value, (*where, "constants", path))
+            field = core.field(mt.id, path) if core is not None else None
+            if field is not None and field.use == "required":
+                self.fail("platformMessages", (*where, "constants", path),
+                          f"{path} is required by the core of {spec.id}@{spec.version}: a "
+                          "constant cannot stand in for it (that would loosen the core)")
         known, reverse = _indexes(fields)
         return NativeMessage(
             name, mt.id, label, fields, m.get("interface"), m.get("direction"),
             m.get("corpus", name), tuple(m.get("recognise", {}).get("keys", ())),
             dict(m.get("recognise", {}).get("values", {})), constants,
             _note(m.get("note")), frozenset(known), reverse)
+
+    def _core(self, spec: Spec) -> Spec | None:
+        from hegui.validator.loader import load_spec
+
+        try:
+            return load_spec(f"{spec.id}@{spec.version}")
+        except HeguiError:
+            return None
 
     def _constant(self, spec: Spec, mt: MessageType, path: str, value: Any,
                   where: tuple[Any, ...]) -> None:

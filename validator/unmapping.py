@@ -1,0 +1,209 @@
+"""Write a canonical message in a platform's own dialect (the other direction of mapping).
+
+:func:`to_native` turns a canonical document into the native message a platform profile
+describes: values written back in their native forms, codes translated back, list items a
+single native field makes (``with``) taken out of their list, the header put in the envelope.
+What the native message cannot carry is listed in :attr:`Unmapped.lost` (canonical pointers),
+never silently dropped: standard -> native -> standard is the identity on what the profile
+maps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hegui.validator.native_forms import to_native as native_value
+from hegui.validator.platform_model import FieldMap, NativeMessage, Platform
+from hegui.validator.platform_paths import pointer
+
+
+@dataclass
+class Unmapped:
+    """The native document and what it could not carry."""
+
+    doc: dict[str, Any]
+    message: NativeMessage
+    #: canonical pointers whose values the native message cannot carry, and why
+    lost: dict[str, str] = field(default_factory=dict)
+
+
+def native_messages_for(platform: Platform, message_type: str) -> list[NativeMessage]:
+    """The platform's native messages that map onto ``message_type``."""
+    return [m for m in platform.messages.values() if m.message_type == message_type]
+
+
+def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeMessage,
+              envelope: bool = True) -> Unmapped:
+    """``canonical`` as ``message`` of ``platform`` (with its envelope when the profile has
+    one and ``envelope`` is true)."""
+    body: dict[str, Any] = {}
+    used: set[str] = {"/messageType", "/specVersion"}
+    used |= {pointer(p, []) for p in message.constants
+             if _at(canonical, pointer(p, [])) == message.constants[p]}
+    taken = _with_items(platform, canonical, message, body, used)
+    for fm in message.fields.values():
+        if fm.container and not fm.dropped and "[]" not in fm.native:
+            here = pointer(fm.targets[0].removesuffix("[]"), [])
+            if _at(canonical, here) == []:
+                used.add(here)
+                _put(body, fm.native.removesuffix("[]"), [], [])
+            continue
+        if fm.dropped or fm.container or fm.with_:
+            continue
+        for indices, where, value in _values(canonical, fm.targets[0], taken):
+            for t in fm.targets:
+                used.add(pointer(t, where))
+            written = _write(platform, fm, value)
+            if written is _NO_CODE:
+                continue
+            _put(body, fm.native, indices, written)
+    out: dict[str, Any] = body
+    env = platform.envelope
+    if env is not None and envelope:
+        out = {}
+        for fm in env.fields.values():
+            if fm.dropped or fm.container:
+                continue
+            value = _at(canonical, pointer(fm.targets[0], []))
+            if value is not None:
+                used.add(pointer(fm.targets[0], []))
+                written = _write(platform, fm, value)
+                if written is not _NO_CODE:
+                    _put(out, fm.native, [], written)
+        _put(out, env.body, [], body)
+    lost = {p: "the platform's message has no field for it"
+            for p in _leaves(canonical, "") if not _covered(p, used)}
+    return Unmapped(out, message, lost)
+
+
+_NO_CODE = object()
+
+
+def _write(platform: Platform, fm: FieldMap, value: Any) -> Any:
+    if fm.codes is not None:
+        table = platform.codes[fm.codes]
+        for native, word in table.values.items():
+            if word == value:
+                return native
+        return _NO_CODE
+    return native_value(fm, value, platform.timezone)
+
+
+def _with_items(platform: Platform, canonical: Mapping[str, Any], message: NativeMessage,
+                body: dict[str, Any], used: set[str]) -> set[str]:
+    """Native fields that make one list item each: take their items (the last that fits)
+    out of the canonical list; returns the item pointers taken."""
+    taken: set[str] = set()
+    for fm in message.fields.values():
+        if not fm.with_ or fm.dropped:
+            continue
+        list_path, _, member = fm.targets[0].rpartition("[].")
+        items = _at(canonical, pointer(list_path, []))
+        if not isinstance(items, list):
+            continue
+        for i in range(len(items) - 1, -1, -1):
+            item = items[i]
+            item_ptr = f"{pointer(list_path, [])}/{i}"
+            if item_ptr in taken or not isinstance(item, dict) or member not in item:
+                continue
+            if all(item.get(w.rpartition("[].")[2]) == v for w, v in fm.with_.items()):
+                if set(item) - {member, *(w.rpartition("[].")[2] for w in fm.with_)}:
+                    continue  # the item carries more than the native field can
+                taken.add(item_ptr)
+                used.add(item_ptr)
+                used.update(f"{item_ptr}/{k}" for k in item)
+                _put(body, fm.native, [], native_value(fm, item[member], platform.timezone))
+                break
+    return taken
+
+
+def _values(doc: Any, path: str, taken: set[str]
+            ) -> Iterator[tuple[list[int], list[int], Any]]:
+    """(native indices, canonical indices, value) of every value at ``path`` (``[]``
+    iterating lists; the items ``taken`` by single native fields are left out)."""
+    def walk(node: Any, parts: list[str], indices: list[int], where: list[int], ptr: str
+             ) -> Iterator[tuple[list[int], list[int], Any]]:
+        if not parts:
+            yield indices, where, node
+            return
+        part, rest = parts[0], parts[1:]
+        name = part.removesuffix("[]")
+        if not isinstance(node, Mapping) or name not in node:
+            return
+        child = node[name]
+        here = f"{ptr}/{name}"
+        if part.endswith("[]"):
+            if not isinstance(child, list):
+                return
+            for i, item in enumerate(child):
+                if f"{here}/{i}" in taken:
+                    continue
+                yield from walk(item, rest, [*indices, _rank(here, i, taken)], [*where, i],
+                                f"{here}/{i}")
+        else:
+            yield from walk(child, rest, indices, where, here)
+
+    yield from walk(doc, path.split("."), [], [], "")
+
+
+def _rank(list_ptr: str, i: int, taken: set[str]) -> int:
+    """The native index of canonical item ``i`` once the taken items are left out."""
+    return i - sum(1 for j in range(i) if f"{list_ptr}/{j}" in taken)
+
+
+def _put(doc: dict[str, Any], path: str, indices: list[int], value: Any) -> None:
+    node: Any = doc
+    parts = path.split(".")
+    it = iter(indices)
+    for n, part in enumerate(parts):
+        last = n == len(parts) - 1
+        name = part.removesuffix("[]")
+        if part.endswith("[]"):
+            lst = node.setdefault(name, [])
+            i = next(it)
+            while len(lst) <= i:
+                lst.append({} if not last else None)
+            if last:
+                lst[i] = value
+                return
+            node = lst[i]
+        elif last:
+            node[name] = value
+        else:
+            node = node.setdefault(name, {})
+
+
+def _at(doc: Any, ptr: str) -> Any:
+    node = doc
+    for tok in ptr.split("/")[1:]:
+        if isinstance(node, Mapping):
+            node = node.get(tok)
+        elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
+            node = node[int(tok)]
+        else:
+            return None
+    return node
+
+
+def _leaves(node: Any, ptr: str) -> Iterator[str]:
+    if isinstance(node, Mapping):
+        for k, v in node.items():
+            yield from _leaves(v, f"{ptr}/{k}")
+    elif isinstance(node, list):
+        if not node:
+            yield ptr
+        for i, v in enumerate(node):
+            yield from _leaves(v, f"{ptr}/{i}")
+    else:
+        yield ptr
+
+
+def _covered(ptr: str, used: set[str]) -> bool:
+    p = ptr
+    while p:
+        if p in used:
+            return True
+        p = p.rsplit("/", 1)[0]
+    return False
