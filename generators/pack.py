@@ -42,6 +42,7 @@ from hegui.generators.strategies import (
     structural_rule_ids,
 )
 from hegui.validator.errors import UsageError
+from hegui.validator.platform_model import Platform
 from hegui.validator.spec import Spec
 from hegui.validator.verdicts import expected_verdict
 
@@ -245,15 +246,26 @@ def _clear(out: Path) -> None:
             folder.rmdir()
 
 
-def write_pack(config: PackConfig, out: Path) -> dict[str, Any]:
-    """Generate the pack of ``config`` into folder ``out``; return its manifest."""
+def write_pack(config: PackConfig, out: Path, platform: Platform | None = None
+               ) -> dict[str, Any]:
+    """Generate the pack of ``config`` into folder ``out``; return its manifest. With
+    ``platform``, the files are that platform's native messages (generators.native_pack)."""
     files, skipped = build_pack(config)
     _clear(out)
-    for pack_file, data in files:
+    written: list[tuple[PackFile, bytes]] = files
+    if platform is not None:
+        from hegui.generators.native_pack import native_files, native_manifest
+
+        kept, not_native = native_files(config, platform, files)
+        written = [(f, data) for f, data, _ in kept]
+        doc = native_manifest(manifest(config, [f for f, _ in files], skipped), platform,
+                              kept, not_native, skipped)
+    else:
+        doc = manifest(config, [f for f, _ in files], skipped)
+    for pack_file, data in written:
         target = out / pack_file.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    doc = manifest(config, [f for f, _ in files], skipped)
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     (out / MANIFEST).write_bytes(text.encode("utf-8"))
     return doc

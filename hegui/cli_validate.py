@@ -108,7 +108,8 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
                         fail_on=fail_on, native_message=native_message, limits=dataclasses.replace(
                             DEFAULT_LIMITS, max_findings_per_rule=max_findings_per_rule,
                             max_findings=max_findings)),
-        contexts=parse_contexts(contexts, checklist), include_contexts=include_contexts)
+        contexts=parse_contexts(contexts, checklist), include_contexts=include_contexts,
+        native_messages=_native_messages(expect))
     runner = Runner(config)
     # A test pack's manifest sits in the pack's folder: it is the expectation, not a payload.
     skip = frozenset({Path(expect).resolve()}) if expect else frozenset()
@@ -130,6 +131,21 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
         if code != EXIT_ERROR:
             code = 1 if mismatches else 0
     raise click.exceptions.Exit(code)
+
+
+def _native_messages(expect: str | None) -> dict[str, str]:
+    """The native message of each file a native test pack's manifest lists."""
+    if expect is None:
+        return {}
+    from hegui.generators.manifest import load_manifest
+
+    try:
+        doc = load_manifest(Path(expect))
+    except UsageError:
+        return {}  # compared (and reported) after the run
+    base = Path(expect).resolve().parent
+    return {str((base / e["path"]).resolve()): str(e["native_message"])
+            for e in doc.get("files", ()) if isinstance(e, dict) and "native_message" in e}
 
 
 def _sources(batch: object, pairs: list[tuple[str, str]]) -> dict[str, bytes] | None:

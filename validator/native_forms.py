@@ -68,9 +68,17 @@ def to_canonical(fm: FieldMap, value: Any, tz: str) -> Any:
 
 
 def to_native(fm: FieldMap, value: Any, tz: str) -> Any:
-    """Canonical ``value`` written in ``fm``'s native form."""
+    """Canonical ``value`` written in ``fm``'s native form (a value that is not in the
+    canonical form, as in a deliberately invalid payload, is written unchanged)."""
     if value is None:
         return None
+    try:
+        return _to_native(fm, value, tz)
+    except (ValueError, OverflowError):
+        return value
+
+
+def _to_native(fm: FieldMap, value: Any, tz: str) -> Any:
     form = fm.form
     if form in ("epoch-ms", "epoch-s") and isinstance(value, str):
         fmt = CANONICAL_DATE if fm.target_type == "date" else CANONICAL_DATETIME

@@ -158,8 +158,13 @@ class Platform:
         return found
 
     def is_envelope(self, doc: Mapping[str, Any]) -> bool:
-        """Whether ``doc`` is this platform's envelope (its recognising members present)."""
-        return self.envelope is not None and all(_has(doc, k) for k in self.envelope.recognise)
+        """Whether ``doc`` is this platform's envelope: it holds the body member and either
+        every recognising member or nothing but envelope members."""
+        env = self.envelope
+        if env is None or not _has(doc, env.body):
+            return False
+        return (all(_has(doc, k) for k in env.recognise)
+                or all(k in env.known for k in doc))
 
 
 def _has(doc: Mapping[str, Any], path: str) -> bool:

@@ -61,6 +61,9 @@ class RunConfig:
     #: Report conformant context documents as inputs too (a nonconformant one always is: the
     #: rules that read it may judge wrongly).
     include_contexts: bool = False
+    #: With a platform profile: the native message of given files (resolved path -> name),
+    #: e.g. from a native test pack's manifest; other files use ``options.native_message``.
+    native_messages: Mapping[str, str] = field(default_factory=dict)
 
 
 class Runner:
@@ -187,6 +190,10 @@ class Runner:
             return _failed(payload.source, sha, rule, why_no_spec(
                 payload.data, _encoding(payload), self.bundled()))
         opts = dataclasses.replace(self.config.options, version_notes=True)
+        if self.config.native_messages:
+            named = self.config.native_messages.get(str(Path(payload.source).resolve()))
+            if named is not None:
+                opts = dataclasses.replace(opts, native_message=named)
         if payload.encoding_hint == "json" and opts.encoding is None:
             opts = dataclasses.replace(opts, encoding="json")
         return self.validator(spec, detected).validate(payload.data, payload.source, opts)

@@ -53,8 +53,10 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
         if fm.dropped or fm.container or fm.with_:
             continue
         for indices, where, value in _values(canonical, fm.targets[0], taken):
-            for t in fm.targets:
-                used.add(pointer(t, where))
+            used.add(pointer(fm.targets[0], where))
+            for t in fm.targets[1:]:  # copies: carried only when they hold the same value
+                if _at(canonical, pointer(t, where)) in (None, value):
+                    used.add(pointer(t, where))
             written = _write(platform, fm, value)
             if written is _NO_CODE:
                 continue

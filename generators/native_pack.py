@@ -1,0 +1,89 @@
+"""Test packs in a platform's own dialect: the canonical pack, written as native messages.
+
+Every file of the canonical pack (for the platform's spec version and requirements layer) is
+converted to each native message of its type. A file is kept only when its native form still
+means what the pack says — it is validated with the profile and must give the pack's verdict
+and rule ids; otherwise it is listed among the skipped files with the reason (the native
+message cannot carry what breaks the rule, or the mapping reports the break first, e.g. a
+money value with three decimals is ``map.<field>@form`` before it is ``<element>@pattern``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import orjson
+
+from hegui.generators.pack import PackConfig, PackFile, Skipped
+from hegui.validator.engine import Options, Validator
+from hegui.validator.platform_model import Platform
+from hegui.validator.unmapping import native_messages_for, to_native
+
+
+@dataclass(frozen=True)
+class NativeSkip:
+    """A canonical pack file that has no faithful native form, and why."""
+
+    path: str
+    native_message: str
+    reason: str
+
+
+def native_files(config: PackConfig, platform: Platform,
+                 files: Sequence[tuple[PackFile, bytes]]
+                 ) -> tuple[list[tuple[PackFile, bytes, str]], list[NativeSkip]]:
+    """The native files of a canonical pack (JSON files only): (file, bytes, native message)
+    for every file that keeps its meaning, and the others with their reasons."""
+    validator = Validator(config.spec, platform=platform)
+    kept: list[tuple[PackFile, bytes, str]] = []
+    skipped: list[NativeSkip] = []
+    for pack_file, data in files:
+        if pack_file.encoding != "json":
+            continue
+        doc = orjson.loads(data)
+        for message in native_messages_for(platform, pack_file.message_type):
+            native = to_native(platform, doc, message)
+            body = orjson.dumps(native.doc, option=orjson.OPT_INDENT_2) + b"\n"
+            slug = re.sub(r"[^A-Za-z0-9]+", "_", message.name).strip("_") or "message"
+            folder, _, name = pack_file.path.rpartition("/")
+            path = f"{folder}/{slug}-{name}"
+            result = validator.validate(body, path, Options(native_message=message.name))
+            got = sorted({f.rule_id for f in result.findings if f.severity != "info"
+                          and not (f.rule_id == "map.envelope@absent")})
+            if result.verdict == pack_file.verdict and got == sorted(pack_file.rule_ids):
+                kept.append((replace(pack_file, path=path), body, message.name))
+                continue
+            lost = ", ".join(sorted(native.lost)) or "nothing"
+            skipped.append(NativeSkip(pack_file.path, message.name, (
+                f"as {message.name} it is {result.verdict} {got or '[]'}, the pack expects "
+                f"{pack_file.verdict} {list(pack_file.rule_ids)} (not carried by the native "
+                f"message: {lost})")))
+    return kept, skipped
+
+
+def native_manifest(doc: dict[str, Any], platform: Platform,
+                    kept: Sequence[tuple[PackFile, bytes, str]],
+                    skipped: Sequence[NativeSkip], rules_skipped: Sequence[Skipped]
+                    ) -> dict[str, Any]:
+    """The manifest of a native pack: the canonical manifest's, for the native files."""
+    files = [{**_entry(f), "native_message": m} for f, _, m in kept]
+    return {**doc, "platform": {"id": platform.id, "sha256": platform.sha256},
+            "encodings": ["json"],
+            "summary": {"files": len(files),
+                        "conformant": sum(1 for f, _, _ in kept if not f.rule_ids),
+                        "invalid": sum(1 for f, _, _ in kept if f.rule_ids),
+                        "rules": len({f.rule_ids[0] for f, _, _ in kept if f.rule_ids}),
+                        "not_native": len(skipped)},
+            "skipped": [{"rule_id": s.rule_id, "message_types": list(s.message_types),
+                         "reason": s.reason} for s in rules_skipped],
+            "not_native": [{"path": s.path, "native_message": s.native_message,
+                            "reason": s.reason} for s in skipped],
+            "files": files}
+
+
+def _entry(f: PackFile) -> dict[str, Any]:
+    return {"path": f.path, "message_type": f.message_type, "encoding": f.encoding,
+            "verdict": f.verdict, "severity": f.severity, "rule_ids": list(f.rule_ids)}
