@@ -52,7 +52,7 @@ def native_files(config: PackConfig, platform: Platform,
             path = f"{folder}/{slug}-{name}"
             result = validator.validate(body, path, Options(native_message=message.name))
             got = sorted({f.rule_id for f in result.findings if f.severity != "info"
-                          and not (f.rule_id == "map.envelope@absent")})
+                          and f.rule_id != "map.envelope@absent"})
             if result.verdict == pack_file.verdict and got == sorted(pack_file.rule_ids):
                 kept.append((replace(pack_file, path=path), body, message.name))
                 continue
