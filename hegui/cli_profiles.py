@@ -56,9 +56,9 @@ def show_profile(profile_id: str, lang: Lang, message: str | None) -> None:
     click.echo(f"{t[4]}: {src['document']} ({src['version']}{date})")
     click.echo(f"      {src['origin']}")
     click.echo(f"{t[5]}: {p.sha256}")
-    if p.envelope is not None:
-        click.echo(f"{t[6]}: {', '.join(p.envelope.fields)} ({t[7]} {p.envelope.body})")
-        for fm in p.envelope.fields.values():
+    for env in p.envelopes.values():
+        click.echo(f"{t[6]} {env.name}: {', '.join(env.fields)} ({t[7]} {env.body})")
+        for fm in env.fields.values():
             click.echo("  " + _mapping(fm, lang))
     if p.notes:
         click.echo(f"{t[8]}:")
@@ -69,10 +69,38 @@ def show_profile(profile_id: str, lang: Lang, message: str | None) -> None:
         mapped = sum(1 for f in m.fields.values() if not f.dropped)
         dropped = len(m.fields) - mapped
         counts = (f"映射 {mapped}，舍弃 {dropped}" if zh else f"{mapped} mapped, {dropped} dropped")
-        click.echo(f"  {m.name} -> {m.message_type}  {m.label.get(lang)}  ({counts})")
+        travels = f", {'信封' if zh else 'envelope'} {m.envelope}" if m.envelope else ""
+        click.echo(f"  {m.name} -> {m.message_type}  {m.label.get(lang)}  ({counts}{travels})")
     click.echo(f"{t[9]} ({len(p.codes)}):")
     for c in p.codes.values():
         click.echo(f"  {c.id} -> {c.codelist}  {c.label.get(lang)}: {c.listing()}")
+
+
+@profiles.command("check")
+@click.argument("profile_ids", nargs=-1)
+@LANG
+def check_profiles(profile_ids: tuple[str, ...], lang: Lang) -> None:
+    """Load each platform profile (default: every bundled one) and validate its native
+    examples against examples/manifest.yaml. Exit codes: 0 every outcome as recorded, 1 an
+    outcome differs, 2 a profile does not load."""
+    from hegui.validator.platform_examples import check_examples
+
+    bad = 0
+    for pid in profile_ids or tuple(bundled_platform_ids()):
+        p = load_platform(pid)
+        for o in check_examples(p):
+            mark = "ok" if o.ok else ("不符" if lang == "zh" else "MISMATCH")
+            click.echo(f"{mark}\t{p.id}\t{o.file}\t{o.message}\t{o.result.verdict}\t"
+                       f"{','.join(o.got) or '-'}")
+            if not o.ok:
+                bad += 1
+                want = ",".join(o.want) or "-"
+                click.echo(f"\t{'应为' if lang == 'zh' else 'expected'} {o.want_verdict} "
+                           f"{want}", err=True)
+                for f in o.result.findings:
+                    click.echo(f"\t  {f.rule_id} {f.location.pointer} {f.message.get(lang)}",
+                               err=True)
+    raise click.exceptions.Exit(1 if bad else 0)
 
 
 def _message(p: Platform, m: NativeMessage, lang: Lang) -> None:

@@ -18,7 +18,13 @@ from typing import Any
 import orjson
 
 from hegui.validator.native_forms import FormError, to_canonical
-from hegui.validator.platform_model import FieldMap, NativeMessage, Platform, code_key
+from hegui.validator.platform_model import (
+    Envelope,
+    FieldMap,
+    NativeMessage,
+    Platform,
+    code_key,
+)
 from hegui.validator.platform_paths import pointer
 from hegui.validator.safe_json import pointer_tokens
 from hegui.validator.spec import Severity, Text
@@ -44,6 +50,9 @@ class Mapped:
     base: str = ""  # native pointer of the business body ("" when bare)
     enveloped: bool = False
     body_as_text: bool = False  # the body was JSON text inside the envelope
+    #: The envelope the message came in (None: bare), and the one its message travels in.
+    envelope: Envelope | None = None
+    expects: Envelope | None = None
     #: canonical pointer -> (native pointer, native path)
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)
     claimed: set[str] = field(default_factory=set)
@@ -55,42 +64,68 @@ def map_native(platform: Platform, native: Mapping[str, Any],
                forced: str | None = None) -> Mapped:
     """The canonical document of ``native`` under ``platform`` (``forced``: the native
     message's name, else recognised from the body)."""
-    env = platform.envelope
     out = Mapped(None, None)
-    body: Any = native
-    if env is not None and platform.is_envelope(native):
-        out.enveloped = True
-        out.base = pointer(env.body, [])
-        body = _get(native, env.body)
-        if isinstance(body, str):
-            try:
-                body = orjson.loads(body)
-                out.body_as_text = True
-            except orjson.JSONDecodeError:
-                body = None
-        if not isinstance(body, dict):
-            out.stop = MapIssue("map.envelope@encrypted", "error", Text(
-                f"信封 {env.body} 中的业务数据不是 JSON 对象（可能已加密）；"
-                "解密尚不支持，未做任何检查",
-                f"the business data in the envelope's {env.body} is not a JSON object (it "
-                "may be encrypted); decryption is not supported yet: nothing was checked"),
-                out.base, _shown(body if body is not None else _get(native, env.body)))
+    wanted = None
+    if forced is not None:
+        wanted = platform.messages.get(forced)
+        if wanted is None:
+            _message(platform, native, forced, out)
             return out
-    message = _message(platform, body, forced, out)
+    body: Any = native
+    message = wanted
+    for env in platform.envelopes_of(native):
+        if wanted is not None and wanted.envelope != env.name:
+            continue
+        inner = _body(env, native, out)
+        if inner is None:
+            return out
+        if wanted is None:
+            found = platform.recognise(inner, env.name)
+            if len(found) != 1:
+                continue
+            message = found[0]
+        out.enveloped, out.envelope, out.base, body = True, env, pointer(env.body, []), inner
+        break
+    else:
+        out.body_as_text = False
     if message is None:
-        return out
+        message = _message(platform, native, None, out)
+        if message is None:
+            return out
     out.message = message
+    out.expects = platform.envelopes.get(message.envelope) if message.envelope else None
     doc: dict[str, Any] = {"messageType": message.message_type,
                            "specVersion": platform.spec_version}
     walker = _Walker(platform, message, doc, out)
-    if out.enveloped and env is not None:
-        walker.walk_envelope(native)
+    if out.envelope is not None:
+        walker.walk_envelope(native, out.envelope)
     walker.walk(body, "", out.base if not out.body_as_text else None, [])
     walker.finish()
     for path, value in message.constants.items():
         _put(doc, pointer(path, []), value, create=True, only_if_absent=True)
     out.doc = doc
     return out
+
+
+def _body(env: Envelope, native: Mapping[str, Any], out: Mapped) -> dict[str, Any] | None:
+    """The business body in envelope ``env``, or None (``out.stop`` says why)."""
+    body = _get(native, env.body)
+    if isinstance(body, str):
+        try:
+            body = orjson.loads(body)
+            out.body_as_text = True
+        except orjson.JSONDecodeError:
+            body = None
+    if isinstance(body, dict):
+        return body
+    out.body_as_text = False
+    out.stop = MapIssue("map.envelope@encrypted", "error", Text(
+        f"信封 {env.body} 中的业务数据不是 JSON 对象（可能已加密）；"
+        "解密尚不支持，未做任何检查",
+        f"the business data in the envelope's {env.body} is not a JSON object (it "
+        "may be encrypted); decryption is not supported yet: nothing was checked"),
+        pointer(env.body, []), _shown(_get(native, env.body)))
+    return None
 
 
 def _message(platform: Platform, body: Mapping[str, Any], forced: str | None,
@@ -133,9 +168,7 @@ class _Walker:
         self.out = out
         self.items: list[tuple[FieldMap, Any, str, str]] = []  # `with` items, added last
 
-    def walk_envelope(self, native: Mapping[str, Any]) -> None:
-        env = self.platform.envelope
-        assert env is not None
+    def walk_envelope(self, native: Mapping[str, Any], env: Envelope) -> None:
         for key, value in native.items():
             p = "/" + _escape(key)
             if key == env.body.split(".")[0]:

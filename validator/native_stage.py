@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from hegui.validator.mapping import Mapped, map_native
 from hegui.validator.pipeline import Work
-from hegui.validator.platform_model import Platform
+from hegui.validator.platform_model import Envelope, Platform
 from hegui.validator.platform_paths import path_and_indices, pointer
 from hegui.validator.result import Finding, Location
 from hegui.validator.safe_json import pointer_tokens
@@ -66,21 +66,23 @@ def relocate(work: Work) -> list[Finding]:
     assert mapped is not None and platform is not None
     out = list(work.findings[:work.native_upto])
     unheard: list[str] = []
-    bare = platform.envelope is not None and not mapped.enveloped
+    bare = mapped.expects is not None and not mapped.enveloped
     for f in work.findings[work.native_upto:]:
         ptr = f.location.pointer
         if ptr is None or f.stage == "map":
             out.append(f)
             continue
-        if _claimed(ptr, mapped.claimed):
-            continue
+        if _claimed(ptr, mapped.claimed) or (f.rule_id.endswith("@required") and any(
+                c.startswith(ptr + "/") for c in mapped.claimed)):
+            continue  # the mapping reported it (a missing container: its claimed values)
         if bare and (ptr == "/header" or ptr.startswith("/header/")) and f.stage == "schema":
             path = f.rule_id.split("@")[0]
             unheard += _required_below(work, path) if path == "header" else [path]
             continue
         out.append(_moved(f, mapped, platform))
     if bare:
-        out.append(_absent(platform, unheard))
+        assert mapped.expects is not None
+        out.append(_absent(platform, mapped.expects, unheard))
     return out
 
 
@@ -96,9 +98,7 @@ def _claimed(ptr: str, claimed: set[str]) -> bool:
     return any(ptr == c or ptr.startswith(c + "/") for c in claimed)
 
 
-def _absent(platform: Platform, unheard: Sequence[str]) -> Finding:
-    env = platform.envelope
-    assert env is not None
+def _absent(platform: Platform, env: Envelope, unheard: Sequence[str]) -> Finding:
     members = ", ".join(env.fields) or env.body
     listed = ", ".join(sorted(set(unheard)))
     zh_more = f"；未检查的报文头数据元：{listed}" if listed else ""
@@ -137,7 +137,7 @@ def origin(ptr: str, mapped: Mapped, platform: Platform) -> tuple[str, str | Non
         return found[0], found[1], canonical
     message = mapped.message
     reverse = dict(message.reverse) if message is not None else {}
-    env_reverse = platform.envelope.reverse if platform.envelope is not None else {}
+    env_reverse = mapped.envelope.reverse if mapped.envelope is not None else {}
     for cpath, suffix in ((canonical, ""), (canonical.removesuffix("[]"), "[]")):
         if suffix and not canonical.endswith("[]"):
             continue

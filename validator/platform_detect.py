@@ -32,11 +32,12 @@ def _platforms() -> list[Platform]:
 
 
 def _recognises(platform: Platform, doc: dict[str, Any]) -> bool:
-    body: Any = doc
-    if platform.is_envelope(doc):
-        assert platform.envelope is not None
-        for part in platform.envelope.body.split("."):
+    for env in platform.envelopes_of(doc):
+        body: Any = doc
+        for part in env.body.split("."):
             body = body.get(part) if isinstance(body, dict) else None
         if not isinstance(body, dict):
             return True  # the envelope alone says whose it is (its body is checked later)
-    return isinstance(body, dict) and len(platform.recognise(body)) == 1
+        if len(platform.recognise(body, env.name)) == 1:
+            return True
+    return len(platform.recognise(doc)) == 1

@@ -158,8 +158,13 @@ class _Compiler:
         manifest = self.docs["platform"].data
         spec = self._spec(manifest)
         codes = self._codes(spec)
-        envelope = self._envelope(manifest.get("envelope"), spec, codes)
-        messages = {name: self._message(name, m, spec, codes)
+        envelopes: dict[str, Envelope] = {}
+        if "envelope" in manifest:
+            envelopes["default"] = self._envelope("default", manifest["envelope"], spec, codes,
+                                                  ("envelope",))
+        for name, env in manifest.get("envelopes", {}).items():
+            envelopes[name] = self._envelope(name, env, spec, codes, ("envelopes", name))
+        messages = {name: self._message(name, m, spec, codes, envelopes)
                     for name, m in self.docs["platformMessages"].data["messages"].items()}
         placeholders = tuple(_placeholder(p) for p in manifest.get("placeholders", ()))
         if self.problems:
@@ -170,7 +175,7 @@ class _Compiler:
             status=manifest["status"], timezone=manifest.get("timezone", "+08:00"),
             source=dict(manifest["source"]), messages=messages, codes=codes, sha256=sha,
             folder=str(self.folder), notes=tuple(_text(n) for n in manifest.get("notes", ())),
-            envelope=envelope, placeholders=placeholders, positions=self.positions)
+            envelopes=envelopes, placeholders=placeholders, positions=self.positions)
 
     def _spec(self, manifest: Mapping[str, Any]) -> Spec:
         from hegui.validator.loader import load_spec
@@ -202,18 +207,18 @@ class _Compiler:
             out[cid] = CodeTable(cid, Text(t["zh"], t["en"]), basis, cl.id, values)
         return out
 
-    def _envelope(self, env: Mapping[str, Any] | None, spec: Spec,
-                  codes: Mapping[str, CodeTable]) -> Envelope | None:
-        if env is None:
-            return None
+    def _envelope(self, name: str, env: Mapping[str, Any], spec: Spec,
+                  codes: Mapping[str, CodeTable], at: tuple[str, ...]) -> Envelope:
         # Envelope members map onto the header, which every message type shares: they are
-        # checked against the first message type that has each target.
+        # checked against the first message type (of the messages in it) that has each target.
+        default = "envelope" in self.docs["platform"].data
         types = [spec.message_types[m["messageType"]]
                  for m in self.docs["platformMessages"].data["messages"].values()
-                 if m["messageType"] in spec.message_types]
+                 if m["messageType"] in spec.message_types
+                 and m.get("envelope", "default" if default else "none") == name]
         fields = {}
         for native, raw in env["fields"].items():
-            where = ("envelope", "fields", native)
+            where = (*at, "fields", native)
             mt = next((t for t in types if all(
                 resolve(spec, t, p) is not None for p in _targets(raw))), None)
             if mt is None and types:
@@ -224,11 +229,12 @@ class _Compiler:
                     fields[native] = fm
         known, reverse = _indexes(fields)
         known |= {env["body"], *_prefixes(env["body"])}
-        return Envelope(env["body"], tuple(env["recognise"]), fields, env.get("corpus"),
+        return Envelope(name, env["body"], tuple(env["recognise"]), fields, env.get("corpus"),
                         frozenset(known), reverse)
 
     def _message(self, name: str, m: Mapping[str, Any], spec: Spec,
-                 codes: Mapping[str, CodeTable]) -> NativeMessage:
+                 codes: Mapping[str, CodeTable], envelopes: Mapping[str, Envelope]
+                 ) -> NativeMessage:
         where = ("messages", name)
         line = self.docs["platformMessages"].where(where)
         if line:
@@ -255,11 +261,16 @@ class _Compiler:
                           f"{path} is required by the core of {spec.id}@{spec.version}: a "
                           "constant cannot stand in for it (that would loosen the core)")
         known, reverse = _indexes(fields)
+        envelope = m.get("envelope", "default" if "default" in envelopes else "none")
+        if envelope != "none" and envelope not in envelopes:
+            self.fail("platformMessages", (*where, "envelope"), f"no envelope {envelope!r} "
+                      f"in platform.yaml (envelopes: {', '.join(envelopes) or 'none'})")
         return NativeMessage(
             name, mt.id, label, fields, m.get("interface"), m.get("direction"),
             m.get("corpus", name), tuple(m.get("recognise", {}).get("keys", ())),
             dict(m.get("recognise", {}).get("values", {})), constants,
-            _note(m.get("note")), frozenset(known), reverse)
+            _note(m.get("note")), None if envelope == "none" else envelope,
+            frozenset(known), reverse)
 
     def _core(self, spec: Spec) -> Spec | None:
         from hegui.validator.loader import load_spec

@@ -95,6 +95,8 @@ class NativeMessage:
     values: Mapping[str, Scalar] = field(default_factory=dict)  # recognise: these equal
     constants: Mapping[str, Scalar] = field(default_factory=dict)
     note: Text | None = None
+    #: The name of the envelope this message travels in (None: none).
+    envelope: str | None = None
     #: Native paths a mapping names, and every path above them.
     known: frozenset[str] = frozenset()
     #: Canonical path (``[]`` for lists) -> the native path that carries it.
@@ -108,14 +110,22 @@ class NativeMessage:
 
 @dataclass(frozen=True)
 class Envelope:
-    """The transport envelope: its members and where the business body sits."""
+    """A transport envelope: its members and where the business body sits."""
 
+    name: str
     body: str
     recognise: tuple[str, ...]
     fields: Mapping[str, FieldMap]
     corpus: str | None = None
     known: frozenset[str] = frozenset()
     reverse: Mapping[str, str] = field(default_factory=dict)
+
+    def matches(self, doc: Mapping[str, Any]) -> bool:
+        """Whether ``doc`` is this envelope: it holds the body member and either every
+        recognising member or nothing but envelope members."""
+        if not _has(doc, self.body):
+            return False
+        return all(_has(doc, k) for k in self.recognise) or all(k in self.known for k in doc)
 
 
 @dataclass(frozen=True)
@@ -135,7 +145,8 @@ class Platform:
     sha256: str
     folder: str
     notes: tuple[Text, ...] = ()
-    envelope: Envelope | None = None
+    #: The envelopes by name (``default`` is platform.yaml's ``envelope``).
+    envelopes: Mapping[str, Envelope] = field(default_factory=dict)
     placeholders: tuple[Placeholder, ...] = ()
     #: The profile files' lines of each message and native field (for ``profiles show``).
     positions: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -145,9 +156,17 @@ class Platform:
         """The version of the spec the profile maps onto."""
         return self.spec.partition("@")[2]
 
-    def recognise(self, body: Mapping[str, Any]) -> list[NativeMessage]:
-        """The messages whose recognisers ``body`` satisfies, most specific first."""
+    @property
+    def envelope(self) -> Envelope | None:
+        """The default envelope (platform.yaml ``envelope``), if any."""
+        return self.envelopes.get("default")
+
+    def recognise(self, body: Mapping[str, Any], envelope: str | bool | None = False
+                  ) -> list[NativeMessage]:
+        """The messages whose recognisers ``body`` satisfies, most specific first (only
+        those travelling in ``envelope`` unless it is False)."""
         found = [m for m in self.messages.values() if m.recognisable
+                 and (envelope is False or m.envelope == envelope)
                  and all(_has(body, k) for k in m.keys)
                  and all(_scalar_text(body.get(k)) == _scalar_text(v)
                          for k, v in m.values.items())]
@@ -157,14 +176,9 @@ class Platform:
             found = [m for m in found if len(m.keys) + 2 * len(m.values) == top]
         return found
 
-    def is_envelope(self, doc: Mapping[str, Any]) -> bool:
-        """Whether ``doc`` is this platform's envelope: it holds the body member and either
-        every recognising member or nothing but envelope members."""
-        env = self.envelope
-        if env is None or not _has(doc, env.body):
-            return False
-        return (all(_has(doc, k) for k in env.recognise)
-                or all(k in env.known for k in doc))
+    def envelopes_of(self, doc: Mapping[str, Any]) -> list[Envelope]:
+        """The envelopes ``doc`` is (see :meth:`Envelope.matches`)."""
+        return [e for e in self.envelopes.values() if e.matches(doc)]
 
 
 def _has(doc: Mapping[str, Any], path: str) -> bool:

@@ -62,7 +62,7 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
                 continue
             _put(body, fm.native, indices, written)
     out: dict[str, Any] = body
-    env = platform.envelope
+    env = platform.envelopes.get(message.envelope) if message.envelope else None
     if env is not None and envelope:
         out = {}
         for fm in env.fields.values():
