@@ -56,10 +56,22 @@ class MetaSchema:
         for err in validator.iter_errors(located.data):
             best = jsonschema.exceptions.best_match([err]) or err  # its most specific cause
             path = tuple(best.absolute_path)
+            extra = _unexpected_key(best)
+            if extra is not None:  # point at the unexpected member, not at its object
+                path = (*path, extra)
             line, col = located.where(path) or (None, None)
             where = "/".join(str(p) for p in path) or "(top)"
             out.append(SpecProblem(name, f"at {where}: {best.message}", line, col))
         return out
+
+
+def _unexpected_key(err: Any) -> str | None:
+    """The first member an ``additionalProperties: false`` error is about, if any."""
+    if err.validator != "additionalProperties" or not isinstance(err.instance, dict):
+        return None
+    allowed = set(err.schema.get("properties", {}))
+    extra = [k for k in err.instance if k not in allowed]
+    return extra[0] if extra and not err.schema.get("patternProperties") else None
 
 
 def spec_folder(spec: str) -> Traversable:

@@ -1,0 +1,206 @@
+"""The platform-profile engine on a small synthetic profile (tests/data/platforms/synthetic):
+renames, copies, list items, code translations, forms, placeholders, envelopes, and every
+finding moved to the native field it came from."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hegui.validator.engine import Options, Validator
+from hegui.validator.loader import load_spec
+from hegui.validator.mapping import map_native
+from hegui.validator.platform_loader import load_platform
+from hegui.validator.result import Result
+
+PROFILE = str(Path(__file__).parent.parent / "data" / "platforms" / "synthetic")
+
+BODY: dict[str, Any] = {
+    "orderNo": "JX2025032500001", "productType": 2, "tenderDeposit": "456789.000000",
+    "insureName": "东莞市示例建设工程有限公司", "insureCreditCode": "91441900315208746A",
+    "depositEndDate": "20250318093000", "openBeginDate": "2025-03-18 09:30:00",
+    "validDays": "90",
+    "attachInfo": [{"attachType": "001", "attachUrl": "https://ggzy.example.gov.cn/n.pdf"}],
+    "qyzzfile": "https://ggzy.example.gov.cn/licence.pdf", "sign": "ab12",
+}
+ENVELOPE: dict[str, Any] = {"appKey": "t_jy_elog", "timestamp": "1648027444262",
+                            "requestId": "4d2ec9c4-702d-4b85-8633-be8ebd9df2c2",
+                            "signature": "", "data": BODY}
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    platform = load_platform(PROFILE)
+    return Validator(load_spec(platform.spec, platform.layer), platform=platform)
+
+
+def run(validator: Validator, doc: Any, message: str | None = None) -> tuple[Result, str]:
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    return validator.validate(text.encode(), "native.json",
+                              Options(native_message=message)), text
+
+
+def ids(result: Result) -> list[str]:
+    return sorted(f.rule_id for f in result.findings)
+
+
+def test_canonical_document_renames_copies_restructures_and_translates() -> None:
+    mapped = map_native(load_platform(PROFILE), ENVELOPE)
+    assert mapped.stop is None and not mapped.issues and mapped.enveloped
+    doc = mapped.doc
+    assert doc is not None
+    assert doc["messageType"] == "apply" and doc["specVersion"] == "1.1"
+    assert doc["header"] == {"senderCode": "t_jy_elog", "sentAt": "2022-03-23 17:24:04",
+                             "messageId": "4d2ec9c4-702d-4b85-8633-be8ebd9df2c2"}
+    assert doc["guarantee"] == {"orderNo": "JX2025032500001", "issuanceMode": "SEPARATED",
+                                "amount": "456789.00", "purpose": "BID"}
+    assert doc["project"]["bidSecurityAmount"] == "456789.00"  # a copy of tenderDeposit
+    assert doc["project"]["depositEnd"] == "2025-03-18 09:30:00"  # yyyyMMddHHmmss read
+    assert doc["project"]["bidValidityDays"] == 90  # "90" as an integer
+    # the native list first, then the item the single URL field makes
+    assert doc["attachments"] == [
+        {"type": "TENDER_NOTICE", "url": "https://ggzy.example.gov.cn/n.pdf"},
+        {"url": "https://ggzy.example.gov.cn/licence.pdf", "type": "BUSINESS_LICENCE"}]
+    assert "sign" not in json.dumps(doc)
+
+
+def test_conformant_native_message(validator: Validator) -> None:
+    result, _ = run(validator, ENVELOPE)
+    assert result.verdict == "conformant", [f.message.en for f in result.findings]
+    assert result.native_message == "/lg/apply"
+    assert result.spec is not None and result.spec.platform == "synthetic-1.0"
+    assert result.spec.platform_sha256 and len(result.spec.platform_sha256) == 64
+
+
+def _position(text: str, key: str) -> tuple[int, int]:
+    """Line and column (1-based) of the value of member ``key`` in ``text``."""
+    at = text.index(f'"{key}": ') + len(f'"{key}": ')
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def test_findings_point_at_the_native_field_and_name_it(validator: Validator) -> None:
+    doc = copy.deepcopy(ENVELOPE)
+    doc["data"]["insureCreditCode"] = "91441900315208746B"  # wrong check character
+    result, text = run(validator, doc)
+    assert result.verdict == "nonconformant"
+    [f] = result.findings
+    assert f.rule_id == "bidder.uscc@check-digit"
+    assert f.location.pointer == "/data/insureCreditCode"
+    assert (f.location.line, f.location.column) == _position(text, "insureCreditCode")
+    assert f.message.en.startswith("`insureCreditCode` (bidder.uscc): ")
+    assert f.message.zh.startswith("`insureCreditCode`（bidder.uscc）：")
+
+
+def test_a_missing_element_points_where_the_native_field_would_be(validator: Validator) -> None:
+    doc = copy.deepcopy(ENVELOPE)
+    del doc["data"]["insureCreditCode"]
+    result, _ = run(validator, doc)
+    assert ids(result) == ["bidder.uscc@required"]
+    [f] = result.findings
+    assert f.location.pointer == "/data/insureCreditCode"
+    assert "`insureCreditCode` (bidder.uscc)" in f.message.en
+
+
+def test_business_rule_on_native_values(validator: Validator) -> None:
+    doc = copy.deepcopy(ENVELOPE)
+    doc["data"]["depositEndDate"] = "20250319093000"  # after the bid opening
+    result, _ = run(validator, doc)
+    assert ids(result) == ["EG-008"]
+    assert result.findings[0].location.pointer == "/data/depositEndDate"
+    assert result.findings[0].layer == "core"
+
+
+@pytest.mark.parametrize(("value", "rule"), [
+    (7, "map.productType@code"),  # outside the table
+    ("3", "map.productType@code"),
+])
+def test_a_code_outside_the_table_is_a_finding_not_a_pass(validator: Validator, value: Any,
+                                                          rule: str) -> None:
+    doc = copy.deepcopy(ENVELOPE)
+    doc["data"]["productType"] = value
+    result, _ = run(validator, doc)
+    assert result.verdict == "nonconformant"
+    assert ids(result) == [rule]  # and not guarantee.issuanceMode@required as well
+    f = result.findings[0]
+    assert f.stage == "map" and f.layer == "synthetic-1.0"
+    assert f.location.pointer == "/data/productType"
+
+
+def test_a_code_without_counterpart_is_untranslatable(validator: Validator) -> None:
+    doc = copy.deepcopy(ENVELOPE)
+    doc["data"]["attachInfo"][0]["attachType"] = "999"
+    result, _ = run(validator, doc)
+    assert ids(result) == ["map.attachInfo[].attachType@untranslatable"]
+    assert result.findings[0].location.pointer == "/data/attachInfo/0/attachType"
+
+
+def test_a_rejection_is_never_read_as_an_approval() -> None:
+    platform = load_platform(PROFILE)
+    for code, word in (("1", "APPROVED"), (2, "REJECTED"), ("2", "REJECTED")):
+        mapped = map_native(platform, {"orderNo": "O1", "status": code})
+        assert mapped.doc is not None and mapped.doc["result"]["code"] == word
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("tenderDeposit", "456789.123"),  # digits beyond the scale that are not zeros
+    ("tenderDeposit", "四十五万"),
+    ("validDays", "90天"),
+    ("depositEndDate", "2025/03/18 09:30"),
+])
+def test_a_value_its_form_cannot_read(validator: Validator, field: str, value: str) -> None:
+    doc = copy.deepcopy(ENVELOPE)
+    doc["data"][field] = value
+    result, _ = run(validator, doc)
+    assert ids(result) == [f"map.{field}@form"]
+    assert result.findings[0].location.pointer == f"/data/{field}"
+    assert value in result.findings[0].message.zh
+
+
+def test_placeholders_and_unknown_members_are_findings(validator: Validator) -> None:
+    doc = copy.deepcopy(ENVELOPE)
+    doc["data"]["insureName"] = "xxx"
+    doc["data"]["orderNo"] = "订单号（已SM4加密后的值）"
+    doc["data"]["zbwjfile"] = "https://ggzy.example.gov.cn/t.zip"
+    result, _ = run(validator, doc)
+    assert ids(result) == ["map.insureName@placeholder", "map.orderNo@placeholder",
+                           "map.zbwjfile@unexpected"]
+
+
+def test_a_bare_body_says_its_header_was_not_checked(validator: Validator) -> None:
+    result, _ = run(validator, BODY)
+    assert result.verdict == "conformant"
+    [f] = result.findings
+    assert f.rule_id == "map.envelope@absent" and f.severity == "warning"
+    assert "header.senderCode" in f.message.en and "未检查" in f.message.zh
+
+
+def test_a_body_given_as_json_text_is_read(validator: Validator) -> None:
+    doc = {**ENVELOPE, "data": json.dumps(BODY, ensure_ascii=False)}
+    result, _ = run(validator, doc)
+    assert result.verdict == "conformant"
+
+
+def test_an_encrypted_body_is_never_conformant(validator: Validator) -> None:
+    doc = {**ENVELOPE, "data": "5X8fJk2m9QzB0c3T+vW=="}
+    result, _ = run(validator, doc)
+    assert result.verdict == "error"
+    assert ids(result) == ["map.envelope@encrypted"]
+    assert result.error is not None and "nothing was checked" in result.error.en
+
+
+def test_an_unknown_message_is_an_error(validator: Validator) -> None:
+    result, _ = run(validator, {"foo": 1})
+    assert result.verdict == "error" and ids(result) == ["map.message@unknown"]
+    result, _ = run(validator, BODY, "/lg/nothing")
+    assert result.verdict == "error" and "/lg/nothing" in result.findings[0].message.en
+
+
+def test_the_native_message_can_be_named(validator: Validator) -> None:
+    result, _ = run(validator, {"orderNo": "O1", "status": 1}, "/lg/auditPush")
+    assert result.native_message == "/lg/auditPush"
+    assert result.message_type == "applyResult"
