@@ -73,6 +73,7 @@ def map_native(platform: Platform, native: Mapping[str, Any],
             return out
     body: Any = native
     message = wanted
+    ambiguous: list[NativeMessage] = []
     for env in platform.envelopes_of(native):
         if wanted is not None and wanted.envelope != env.name:
             continue
@@ -82,12 +83,17 @@ def map_native(platform: Platform, native: Mapping[str, Any],
         if wanted is None:
             found = platform.recognise(inner, env.name)
             if len(found) != 1:
+                ambiguous += found
+                out.body_as_text = False
                 continue
             message = found[0]
         out.enveloped, out.envelope, out.base, body = True, env, pointer(env.body, []), inner
         break
     else:
         out.body_as_text = False
+    if message is None and ambiguous:
+        _ambiguous(ambiguous, out)
+        return out
     if message is None:
         message = _message(platform, native, None, out)
         if message is None:
@@ -109,7 +115,7 @@ def map_native(platform: Platform, native: Mapping[str, Any],
 
 def _body(env: Envelope, native: Mapping[str, Any], out: Mapped) -> dict[str, Any] | None:
     """The business body in envelope ``env``, or None (``out.stop`` says why)."""
-    body = _get(native, env.body)
+    body = raw = _get(native, env.body)
     if isinstance(body, str):
         try:
             body = orjson.loads(body)
@@ -119,6 +125,12 @@ def _body(env: Envelope, native: Mapping[str, Any], out: Mapped) -> dict[str, An
     if isinstance(body, dict):
         return body
     out.body_as_text = False
+    if raw is None or raw == "" or raw == {}:
+        out.stop = MapIssue("map.envelope@empty", "error", Text(
+            f"信封中的业务数据 {env.body} 为空，未做任何检查",
+            f"the envelope's business data {env.body} is empty: nothing was checked"),
+            pointer(env.body, []), _shown(body))
+        return None
     out.stop = MapIssue("map.envelope@encrypted", "error", Text(
         f"信封 {env.body} 中的业务数据不是 JSON 对象（可能已加密）；"
         "解密尚不支持，未做任何检查",
@@ -143,11 +155,7 @@ def _message(platform: Platform, body: Mapping[str, Any], forced: str | None,
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
-        which = "、".join(m.name for m in candidates), ", ".join(m.name for m in candidates)
-        out.stop = MapIssue("map.message@unknown", "error", Text(
-            f"无法确定是哪一种报文（{which[0]} 都符合），请用 --native-message 指定",
-            f"cannot tell which message this is ({which[1]} all match): use "
-            "--native-message"), out.base)
+        _ambiguous(candidates, out)
     else:
         out.stop = MapIssue("map.message@unknown", "error", Text(
             f"无法确定是平台配置 {platform.id} 的哪一种报文，请用 --native-message 指定"
@@ -155,6 +163,14 @@ def _message(platform: Platform, body: Mapping[str, Any], forced: str | None,
             f"cannot tell which message of platform profile {platform.id} this is: use "
             f"--native-message (messages: {names[1]})"), out.base)
     return None
+
+
+def _ambiguous(candidates: list[NativeMessage], out: Mapped) -> None:
+    which = "、".join(m.name for m in candidates), ", ".join(m.name for m in candidates)
+    out.stop = MapIssue("map.message@unknown", "error", Text(
+        f"无法确定是哪一种报文（{which[0]} 都符合），请用 --native-message 指定",
+        f"cannot tell which message this is ({which[1]} all match): use --native-message"),
+        out.base)
 
 
 class _Walker:
@@ -263,7 +279,7 @@ class _Walker:
                     f"the value of `{path}` ('{_shown(value)}') cannot be read: "
                     f"{exc.text.en}"), ptr, _shown(value)))
                 return
-        if fm.with_:
+        if fm.with_ or fm.item:
             self.items.append((fm, value, ptr, path))
             return
         for p in pointers:
@@ -271,12 +287,19 @@ class _Walker:
             self.out.origins[p] = (ptr, path)
 
     def _pointers(self, fm: FieldMap, indices: list[int]) -> list[str]:
+        if fm.with_ or fm.item:  # its item is made only once the value is read
+            return []
         return [pointer(t, indices) for t in fm.targets]
 
     def claim(self, pointers: list[str], ptr: str, path: str) -> None:
+        """The mapping reported these canonical elements: later checks leave them alone,
+        but the object that holds them exists, so its other members are still judged."""
         for p in pointers:
             self.out.claimed.add(p)
             self.out.origins.setdefault(p, (ptr, path))
+            parent = p.rsplit("/", 1)[0]
+            if parent:
+                _put(self.doc, parent, {}, create=True, only_if_absent=True)
 
     def _translate(self, fm: FieldMap, value: Any, ptr: str, path: str) -> Any:
         table = self.platform.codes[fm.codes or ""]
@@ -301,18 +324,25 @@ class _Walker:
         return word
 
     def finish(self) -> None:
-        """Add the items made by single native fields (``with``) after the native lists."""
+        """Add the items made by single native fields (``with``; the fields of one ``item``
+        together) after the native lists."""
+        made: dict[tuple[str, str], str] = {}  # (list, item name) -> the item's pointer
         for fm, value, ptr, path in self.items:
             target = fm.targets[0]
             list_path, _, member = target.rpartition("[].")
-            lst = _get_pointer(self.doc, pointer(list_path, []))
-            index = len(lst) if isinstance(lst, list) else 0
-            item_ptr = f"{pointer(list_path, [])}/{index}"
+            key = (list_path, fm.item or f"#{fm.native}")
+            item_ptr = made.get(key)
+            if item_ptr is None:
+                lst = _get_pointer(self.doc, pointer(list_path, []))
+                index = len(lst) if isinstance(lst, list) else 0
+                item_ptr = made[key] = f"{pointer(list_path, [])}/{index}"
+                _put(self.doc, item_ptr, {}, create=True)
             _put(self.doc, f"{item_ptr}/{member}", value, create=True)
             self.out.origins[f"{item_ptr}/{member}"] = (ptr, path)
             for wpath, const in fm.with_.items():
                 _put(self.doc, f"{item_ptr}/{wpath.rpartition('[].')[2]}", const, create=True)
-                self.out.origins[f"{item_ptr}/{wpath.rpartition('[].')[2]}"] = (ptr, path)
+                self.out.origins.setdefault(f"{item_ptr}/{wpath.rpartition('[].')[2]}",
+                                            (ptr, path))
 
 
 def _get(doc: Mapping[str, Any], path: str) -> Any:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from hegui.validator.mapping import Mapped, map_native
 from hegui.validator.pipeline import Work
-from hegui.validator.platform_model import Envelope, Platform
+from hegui.validator.platform_model import Envelope, NativeMessage, Platform
 from hegui.validator.platform_paths import path_and_indices, pointer
 from hegui.validator.result import Finding, Location
 from hegui.validator.safe_json import pointer_tokens
@@ -66,6 +66,9 @@ def relocate(work: Work) -> list[Finding]:
     assert mapped is not None and platform is not None
     out = list(work.findings[:work.native_upto])
     unheard: list[str] = []
+    uncarried: list[str] = []
+    message = mapped.message
+    assert message is not None
     bare = mapped.expects is not None and not mapped.enveloped
     for f in work.findings[work.native_upto:]:
         ptr = f.location.pointer
@@ -75,19 +78,46 @@ def relocate(work: Work) -> list[Finding]:
         if _claimed(ptr, mapped.claimed) or (f.rule_id.endswith("@required") and any(
                 c.startswith(ptr + "/") for c in mapped.claimed)):
             continue  # the mapping reported it (a missing container: its claimed values)
-        if bare and (ptr == "/header" or ptr.startswith("/header/")) and f.stage == "schema":
-            path = f.rule_id.split("@")[0]
-            unheard += _required_below(work, path) if path == "header" else [path]
-            continue
+        if bare and f.stage == "schema":
+            assert mapped.expects is not None
+            left = _in_envelope(work, f, set(mapped.expects.reverse))
+            if left:
+                unheard += left
+                continue
+        if message.not_carried and f.stage == "schema":
+            left = _in_envelope(work, f, set(message.not_carried), header=False)
+            if left:
+                uncarried += left
+                continue
         out.append(_moved(f, mapped, platform))
     if bare:
         assert mapped.expects is not None
         out.append(_absent(platform, mapped.expects, unheard))
+    if uncarried:
+        out.append(_uncarried(platform, message, uncarried))
     return out
 
 
+def _in_envelope(work: Work, f: Finding, carried: set[str], header: bool = True) -> list[str]:
+    """The elements of ``carried`` (and, with ``header``, the header's) a schema finding is
+    about (what an absent envelope, or a message without such fields, leaves unchecked), or
+    [] when it is about something else."""
+    path = path_and_indices([str(t) for t in pointer_tokens(f.location.pointer or "")])[0]
+    carried = carried | ({"header"} if header else set())
+    if path in carried or any(path.startswith(c + ".") for c in carried):
+        below = _required_below(work, path)
+        return below if f.rule_id.endswith("@required") else [path]
+    if not f.rule_id.endswith("@required"):
+        return []
+    below = _required_below(work, path)
+    if below != [path] and all(p in carried or any(p.startswith(c + ".") for c in carried)
+                               for p in below):
+        return below  # a missing object whose required members all travel in the envelope
+    return []
+
+
 def _required_below(work: Work, section: str) -> list[str]:
-    """The required elements of a missing section (what its absence leaves unchecked)."""
+    """The required elements of a missing object (what its absence leaves unchecked)."""
     if work.mt is None:
         return [section]
     return [p for p, f in work.mt.fields.items()
@@ -108,6 +138,15 @@ def _absent(platform: Platform, env: Envelope, unheard: Sequence[str]) -> Findin
         f"the business data was given without the platform's envelope ({members}): the "
         f"header it carries was not checked{en_more}"), "map", Location(pointer=""),
         value=listed or None, layer=platform.id)
+
+
+def _uncarried(platform: Platform, message: NativeMessage, paths: Sequence[str]) -> Finding:
+    listed = ", ".join(sorted(set(paths)))
+    why = message.not_carried_reason or Text("", "")
+    return Finding("map.message@not-carried", "warning", Text(
+        f"平台规范没有为报文 {message.name} 规定承载 {listed} 的字段，未检查：{why.zh}",
+        f"the platform's spec gives message {message.name} no field for {listed}: not "
+        f"checked ({why.en})"), "map", Location(pointer=""), value=listed, layer=platform.id)
 
 
 def _moved(f: Finding, mapped: Mapped, platform: Platform) -> Finding:

@@ -261,6 +261,11 @@ class _Compiler:
                           f"{path} is required by the core of {spec.id}@{spec.version}: a "
                           "constant cannot stand in for it (that would loosen the core)")
         known, reverse = _indexes(fields)
+        nc = m.get("notCarried")
+        for i, path in enumerate(nc["paths"] if nc else ()):
+            if resolve(spec, mt, path) is None:
+                self.fail("platformMessages", (*where, "notCarried", "paths", i),
+                          f"message type {mt.id} has no element {path!r}")
         envelope = m.get("envelope", "default" if "default" in envelopes else "none")
         if envelope != "none" and envelope not in envelopes:
             self.fail("platformMessages", (*where, "envelope"), f"no envelope {envelope!r} "
@@ -268,8 +273,10 @@ class _Compiler:
         return NativeMessage(
             name, mt.id, label, fields, m.get("interface"), m.get("direction"),
             m.get("corpus", name), tuple(m.get("recognise", {}).get("keys", ())),
+            tuple(m.get("recognise", {}).get("absent", ())),
             dict(m.get("recognise", {}).get("values", {})), constants,
             _note(m.get("note")), None if envelope == "none" else envelope,
+            tuple(nc["paths"]) if nc else (), _text(nc["reason"]) if nc else None,
             frozenset(known), reverse)
 
     def _core(self, spec: Spec) -> Spec | None:
@@ -308,9 +315,10 @@ class _Compiler:
             if target is None:
                 self.fail(kind, where, f"message type {mt.id} has no element {t!r}")
                 return None
-            if t.count("[]") > native.count("[]") + (1 if m.get("with") else 0):
+            if t.count("[]") > native.count("[]") + (1 if m.get("with") or m.get("item")
+                                                     else 0):
                 self.fail(kind, where, f"{native!r} is not in a list: it cannot fill the list "
-                          f"{t!r} (use `with` to make one item of it)")
+                          f"{t!r} (use `with` or `item` to make one item of it)")
                 return None
             resolved.append(target)
         first = resolved[0]
@@ -337,7 +345,7 @@ class _Compiler:
         scale = first.element.facets.get("scale") if first.element is not None else None
         return FieldMap(native, targets, None, table, form, tuple(m.get("formats", ())),
                         m.get("time"), m.get("separator"), dict(m.get("with", {})),
-                        _note(m.get("note")), scale, dtype, container)
+                        m.get("item"), _note(m.get("note")), scale, dtype, container)
 
     def _check_table(self, kind: str, where: tuple[Any, ...], table: str,
                      codes: Mapping[str, CodeTable], resolved: Iterable[Target]) -> None:

@@ -35,6 +35,8 @@ class FieldMap:
     time: str | None = None
     separator: str | None = None
     with_: Mapping[str, Scalar] = field(default_factory=dict)
+    #: The fields with one ``item`` name fill one new list item together.
+    item: str | None = None
     note: Text | None = None
     #: Decimal places of the target (money, rates): the canonical scale of ``decimal``.
     scale: int | None = None
@@ -92,11 +94,17 @@ class NativeMessage:
     direction: str | None = None
     corpus: str | None = None
     keys: tuple[str, ...] = ()  # recognise: all present
+    absent: tuple[str, ...] = ()  # recognise: none of these present
     values: Mapping[str, Scalar] = field(default_factory=dict)  # recognise: these equal
     constants: Mapping[str, Scalar] = field(default_factory=dict)
     note: Text | None = None
     #: The name of the envelope this message travels in (None: none).
     envelope: str | None = None
+    #: Canonical elements (or objects) the platform's spec gives this message no field for,
+    #: though the message type's layer requires them (e.g. a synchronous answer without the
+    #: push's header), and why: findings on them become one "not carried" warning.
+    not_carried: tuple[str, ...] = ()
+    not_carried_reason: Text | None = None
     #: Native paths a mapping names, and every path above them.
     known: frozenset[str] = frozenset()
     #: Canonical path (``[]`` for lists) -> the native path that carries it.
@@ -105,7 +113,7 @@ class NativeMessage:
     @property
     def recognisable(self) -> bool:
         """Whether a body can be recognised as this message without being told."""
-        return bool(self.keys or self.values)
+        return bool(self.keys or self.values or self.absent)
 
 
 @dataclass(frozen=True)
@@ -168,6 +176,7 @@ class Platform:
         found = [m for m in self.messages.values() if m.recognisable
                  and (envelope is False or m.envelope == envelope)
                  and all(_has(body, k) for k in m.keys)
+                 and not any(_has(body, k) for k in m.absent)
                  and all(_scalar_text(body.get(k)) == _scalar_text(v)
                          for k, v in m.values.items())]
         found.sort(key=lambda m: -(len(m.keys) + 2 * len(m.values)))
@@ -177,8 +186,10 @@ class Platform:
         return found
 
     def envelopes_of(self, doc: Mapping[str, Any]) -> list[Envelope]:
-        """The envelopes ``doc`` is (see :meth:`Envelope.matches`)."""
-        return [e for e in self.envelopes.values() if e.matches(doc)]
+        """The envelopes ``doc`` is (see :meth:`Envelope.matches`): those that define every
+        member of ``doc`` first."""
+        found = [e for e in self.envelopes.values() if e.matches(doc)]
+        return sorted(found, key=lambda e: not all(k in e.known for k in doc))
 
 
 def _has(doc: Mapping[str, Any], path: str) -> bool:

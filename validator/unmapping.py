@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hegui.validator.native_forms import FormError, to_canonical
 from hegui.validator.native_forms import to_native as native_value
 from hegui.validator.platform_model import FieldMap, NativeMessage, Platform
 from hegui.validator.platform_paths import pointer
@@ -39,6 +40,7 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
     """``canonical`` as ``message`` of ``platform`` (with its envelope when the profile has
     one and ``envelope`` is true)."""
     body: dict[str, Any] = {}
+    inexact: dict[str, str] = {}
     used: set[str] = {"/messageType", "/specVersion"}
     used |= {pointer(p, []) for p in message.constants
              if _at(canonical, pointer(p, [])) == message.constants[p]}
@@ -53,13 +55,18 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
         if fm.dropped or fm.container or fm.with_:
             continue
         for indices, where, value in _values(canonical, fm.targets[0], taken):
+            written = _write(platform, fm, value)
+            if written is _NO_CODE:
+                inexact[pointer(fm.targets[0], where)] = (
+                    f"code table {fm.codes} has no native code for {value!r}")
+                continue
             used.add(pointer(fm.targets[0], where))
             for t in fm.targets[1:]:  # copies: carried only when they hold the same value
                 if _at(canonical, pointer(t, where)) in (None, value):
                     used.add(pointer(t, where))
-            written = _write(platform, fm, value)
-            if written is _NO_CODE:
-                continue
+            if not _exact(platform, fm, value, written):
+                inexact[pointer(fm.targets[0], where)] = (
+                    f"the native form writes it as {written!r}, which reads back differently")
             _put(body, fm.native, indices, written)
     out: dict[str, Any] = body
     env = platform.envelopes.get(message.envelope) if message.envelope else None
@@ -70,14 +77,28 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
                 continue
             value = _at(canonical, pointer(fm.targets[0], []))
             if value is not None:
-                used.add(pointer(fm.targets[0], []))
                 written = _write(platform, fm, value)
                 if written is not _NO_CODE:
+                    used.add(pointer(fm.targets[0], []))
+                    if not _exact(platform, fm, value, written):
+                        inexact[pointer(fm.targets[0], [])] = (
+                            f"the native form writes it as {written!r}, which reads back "
+                            "differently")
                     _put(out, fm.native, [], written)
         _put(out, env.body, [], body)
     lost = {p: "the platform's message has no field for it"
             for p in _leaves(canonical, "") if not _covered(p, used)}
-    return Unmapped(out, message, lost)
+    return Unmapped(out, message, {**lost, **inexact})
+
+
+def _exact(platform: Platform, fm: FieldMap, value: Any, written: Any) -> bool:
+    """Whether ``written`` reads back as ``value`` (a date-only form loses the time)."""
+    if fm.codes is not None:
+        return True
+    try:
+        return bool(to_canonical(fm, written, platform.timezone) == value)
+    except FormError:
+        return False
 
 
 _NO_CODE = object()
@@ -95,29 +116,37 @@ def _write(platform: Platform, fm: FieldMap, value: Any) -> Any:
 
 def _with_items(platform: Platform, canonical: Mapping[str, Any], message: NativeMessage,
                 body: dict[str, Any], used: set[str]) -> set[str]:
-    """Native fields that make one list item each: take their items (the last that fits)
-    out of the canonical list; returns the item pointers taken."""
-    taken: set[str] = set()
+    """Native fields that make one list item (alone, or together with the fields of the
+    same ``item``): take their item (the last that fits) out of the canonical list; returns
+    the item pointers taken."""
+    groups: dict[tuple[str, str], list[FieldMap]] = {}
     for fm in message.fields.values():
-        if not fm.with_ or fm.dropped:
-            continue
-        list_path, _, member = fm.targets[0].rpartition("[].")
+        if (fm.with_ or fm.item) and not fm.dropped:
+            list_path = fm.targets[0].rpartition("[].")[0]
+            groups.setdefault((list_path, fm.item or f"#{fm.native}"), []).append(fm)
+    taken: set[str] = set()
+    for (list_path, _), fields in groups.items():
+        members = {fm.targets[0].rpartition("[].")[2]: fm for fm in fields}
+        consts = {w.rpartition("[].")[2]: v for fm in fields for w, v in fm.with_.items()}
         items = _at(canonical, pointer(list_path, []))
         if not isinstance(items, list):
             continue
         for i in range(len(items) - 1, -1, -1):
             item = items[i]
             item_ptr = f"{pointer(list_path, [])}/{i}"
-            if item_ptr in taken or not isinstance(item, dict) or member not in item:
+            if item_ptr in taken or not isinstance(item, dict) or not set(item) & set(members):
                 continue
-            if all(item.get(w.rpartition("[].")[2]) == v for w, v in fm.with_.items()):
-                if set(item) - {member, *(w.rpartition("[].")[2] for w in fm.with_)}:
-                    continue  # the item carries more than the native field can
-                taken.add(item_ptr)
-                used.add(item_ptr)
-                used.update(f"{item_ptr}/{k}" for k in item)
-                _put(body, fm.native, [], native_value(fm, item[member], platform.timezone))
-                break
+            if any(item.get(k) != v for k, v in consts.items()):
+                continue
+            if set(item) - set(members) - set(consts):
+                continue  # the item carries more than the native fields can
+            taken.add(item_ptr)
+            used.add(item_ptr)
+            used.update(f"{item_ptr}/{k}" for k in item)
+            for k, fm in members.items():
+                if k in item:
+                    _put(body, fm.native, [], native_value(fm, item[k], platform.timezone))
+            break
     return taken
 
 

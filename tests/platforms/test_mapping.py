@@ -204,3 +204,49 @@ def test_the_native_message_can_be_named(validator: Validator) -> None:
     result, _ = run(validator, {"orderNo": "O1", "status": 1}, "/lg/auditPush")
     assert result.native_message == "/lg/auditPush"
     assert result.message_type == "applyResult"
+
+
+def test_fields_of_one_item_fill_one_list_item(validator: Validator) -> None:
+    doc = {"orderNo": "O1", "invoiceNo": "25440000000012345678",
+           "invoiceUrl": "https://fp.example.com/25440000000012345678.pdf"}
+    mapped = map_native(load_platform(PROFILE), doc)
+    assert mapped.doc is not None
+    assert mapped.doc["invoices"] == [{"invoiceNo": "25440000000012345678",
+                                       "url": "https://fp.example.com/25440000000012345678.pdf"}]
+    result, _ = run(validator, doc)
+    assert result.native_message == "/lg/invoicePush"
+
+
+def test_a_recogniser_can_require_a_key_to_be_absent() -> None:
+    platform = load_platform(PROFILE)
+    assert [m.name for m in platform.recognise({"invoiceNo": "1"})] == ["/lg/invoicePush"]
+    assert "/lg/invoicePush" not in [m.name for m in platform.recognise(
+        {"invoiceNo": "1", "status": 1, "orderNo": "O"})]
+
+
+def test_elements_a_message_does_not_carry_are_one_warning(validator: Validator) -> None:
+    result, _ = run(validator, {"orderNo": "O1", "invoiceNo": "1"})
+    assert result.verdict == "conformant"
+    [f] = result.findings
+    assert f.rule_id == "map.message@not-carried" and f.severity == "warning"
+    assert "header.senderCode" in f.message.en and "this message has no header" in f.message.en
+
+
+def test_an_ambiguous_body_names_the_candidates() -> None:
+    platform = load_platform(PROFILE)
+    mapped = map_native(platform, {"orderNo": "O1", "tenderDeposit": "1", "status": 1})
+    assert mapped.stop is not None and mapped.stop.rule_id == "map.message@unknown"
+    assert "/lg/apply" in mapped.stop.text.en and "/lg/auditPush" in mapped.stop.text.en
+
+
+def test_an_empty_envelope_body_is_an_error(validator: Validator) -> None:
+    result, _ = run(validator, {**ENVELOPE, "data": ""})
+    assert result.verdict == "error" and ids(result) == ["map.envelope@empty"]
+
+
+def test_a_claimed_value_leaves_the_other_members_of_its_object_judged(
+        validator: Validator) -> None:
+    result, _ = run(validator, {"orderNo": "O1", "status": 9}, "/lg/auditPush")
+    # result.code is reported by the mapping; the rest of the message is still checked
+    assert "map.status@code" in ids(result)
+    assert all(not r.endswith("@required") or not r.startswith("result") for r in ids(result))
