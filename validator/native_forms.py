@@ -106,8 +106,9 @@ def _decimal(value: Any, scale: int | None) -> str:
         raise FormError(Text("应为十进制数（JSON 数值或数字字符串，如 456789.00）",
                              "expected a decimal number (a JSON number or a numeric string "
                              "such as 456789.00)"))
-    if scale is None:
-        return format(d, "f")
+    places = -int(d.as_tuple().exponent)
+    if scale is None or places <= scale:
+        return format(d, "f")  # as written (3.3 stays 3.3: the canonical pattern judges it)
     try:
         q = d.quantize(Decimal(1).scaleb(-scale))
     except InvalidOperation:
@@ -116,7 +117,7 @@ def _decimal(value: Any, scale: int | None) -> str:
         raise FormError(Text(f"小数位超过 {scale} 位且不为零，不能无损转换",
                              f"more than {scale} decimal places that are not zeros: it "
                              "cannot be carried without loss"))
-    return format(q, "f")
+    return format(q, "f")  # 456789.000000 -> 456789.00
 
 
 def _integer(value: Any) -> int:
