@@ -64,7 +64,8 @@ def outcomes() -> Iterator[Outcome]:
     examples = json.loads(EXAMPLES.read_text(encoding="utf-8"))
     entries = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["examples"]
     if sorted(e["index"] for e in entries) != list(range(len(examples))):
-        raise ValueError(f"{MANIFEST.name} must have one entry per example (0..{len(examples) - 1})")
+        raise ValueError(f"{MANIFEST.name} must have one entry per example "
+                         f"(0..{len(examples) - 1})")
     validators: dict[str, Validator] = {}
     for e in sorted(entries, key=lambda x: x["index"]):
         if e["outcome"] == "not-run" or e.get("profile") is None:
