@@ -20,10 +20,11 @@ from typing import Any
 #: importlib.metadata: that import alone cost a noticeable share of the CLI's cold start.)
 __version__ = "0.1.0"
 
-__all__ = ["Result", "Spec", "__version__", "bundled_specs", "load_spec", "strategies",
-           "validate"]
+__all__ = ["Platform", "Result", "Spec", "__version__", "bundled_platforms", "bundled_specs",
+           "load_platform", "load_spec", "strategies", "validate"]
 
-_API = ("Result", "Spec", "bundled_specs", "load_spec", "validate")
+_API = ("Platform", "Result", "Spec", "bundled_platforms", "bundled_specs", "load_platform",
+        "load_spec", "validate")
 
 
 def __getattr__(name: str) -> Any:

@@ -19,12 +19,16 @@ from hegui.validator.engine import Options
 from hegui.validator.errors import UsageError
 from hegui.validator.identify import Encoding
 from hegui.validator.inputs import Payload
+from hegui.validator.platform_loader import bundled_platform_ids
+from hegui.validator.platform_loader import load_platform as _load_platform
+from hegui.validator.platform_model import Platform
 from hegui.validator.result import Result
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Severity, Spec
 from hegui.validator.versions import bundled_names
 
-__all__ = ["Result", "Spec", "bundled_specs", "load_spec", "validate"]
+__all__ = ["Platform", "Result", "Spec", "bundled_platforms", "bundled_specs", "load_platform",
+           "load_spec", "validate"]
 
 
 def load_spec(name: str, profile: str | None = None) -> Spec:
@@ -32,6 +36,17 @@ def load_spec(name: str, profile: str | None = None) -> Spec:
     (``"eguarantee@1.0"``) or a spec folder by path, with the profile layer ``profile`` when
     given; loaded once."""
     return DEFAULT.spec(name, profile)
+
+
+def load_platform(name: str) -> Platform:
+    """A platform profile by id (``"jiangxi-2.3.0"``) or folder, compiled once
+    (docs/platform-profiles.md)."""
+    return _load_platform(name)
+
+
+def bundled_platforms() -> list[Platform]:
+    """Every platform profile shipped with hegui, by id."""
+    return [_load_platform(pid) for pid in bundled_platform_ids()]
 
 
 def bundled_specs() -> list[Spec]:
@@ -42,14 +57,18 @@ def bundled_specs() -> list[Spec]:
 def validate(data: bytes | str | Path, spec: str | Spec | None = None, *,
              message_type: str | None = None, encoding: Encoding | None = None,
              fail_on: Severity = "error", contexts: Mapping[str, str] | None = None,
-             source: str | None = None, profile: str | None = None) -> Result:
+             source: str | None = None, profile: str | None = None,
+             native_message: str | None = None) -> Result:
     """Validate one payload and return its :class:`Result` (never raises for bad payloads).
 
     ``data``: the payload's bytes, its text, or a :class:`~pathlib.Path` to read. ``spec``: a
     bundled id (the payload's version field picks the version), ``id@version``, a spec
     folder, or a loaded :class:`Spec`; None picks the bundled spec the payload names (its XML
     namespace, or JSON ``messageType`` and ``specVersion``). ``profile``: a profile layer to
-    lay over the core (docs/spec-format.md, Profiles). ``contexts``: context documents
+    lay over the core (docs/spec-format.md, Profiles), or a platform profile (its id or
+    folder, docs/platform-profiles.md): ``data`` is then that platform's native message
+    (``native_message``: which one, e.g. ``"/lg/apply"``; default: recognised from the body)
+    and the findings point at its native fields. ``contexts``: context documents
     by name (``{"checklist": "my-list.yaml"}``); the spec's bundled defaults otherwise.
     Raises :class:`~hegui.validator.errors.UsageError` for bad arguments (an unknown spec or
     context, an unreadable path).
@@ -63,7 +82,8 @@ def validate(data: bytes | str | Path, spec: str | Spec | None = None, *,
     else:
         raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         name = source or "-"
-    options = Options(message_type=message_type, encoding=encoding, fail_on=fail_on)
+    options = Options(message_type=message_type, encoding=encoding, fail_on=fail_on,
+                      native_message=native_message)
     runner = Runner(RunConfig(spec=spec, profile=profile, options=options,
                               contexts=dict(contexts or {})))
     return runner.validate(Payload(name, raw))
