@@ -44,7 +44,14 @@ for name in names:  # every version, and every profile layer of it
         assert f.is_file(), f"{f} missing from the wheel"
     layers += [f"{name}+{p}" for p in spec.profiles if load_spec(name, p).profile == p]
 assert layers, "no profile layer in the wheel"
+from hegui.validator.platform_examples import check_examples
+from hegui.validator.platform_loader import bundled_platform_ids, load_platform
+platforms = bundled_platform_ids()
+assert len(platforms) >= 6, f"platform profiles missing from the wheel: {platforms}"
+wrong = [(p, o.file) for p in platforms for o in check_examples(load_platform(p)) if not o.ok]
+assert not wrong, f"native examples not as recorded from the wheel: {wrong}"
 print(f"installed wheel ok: {len(mods)} modules import, specs {names} load, "
-      f"{len(layers)} profile layers")
+      f"{len(layers)} profile layers, platform profiles {platforms} load and their examples "
+      "validate as recorded")
 PY
 "$WORK/venv/bin/hegui" --version
