@@ -38,6 +38,33 @@ for profile in $("$BIN/python" -P -c "from hegui.validator.loader import load_sp
   set -e
 done
 echo
+echo "== Platform profiles: real platforms' native messages (docs/platform-profiles.md) =="
+"$BIN/hegui" profiles list --lang en | cut -f1,3,4,5 | sed "s/^/  /"
+if "$BIN/hegui" profiles check --lang en > "$OUT/profiles-check.txt"; then
+  echo "  every profile's native examples validated as their manifests record ($(wc -l < "$OUT/profiles-check.txt") examples)"
+else
+  echo "  a native example did not validate as recorded:"; grep -v "^ok" "$OUT/profiles-check.txt"; status=1
+fi
+jx=$("$BIN/python" -P -c "from hegui.validator.platform_loader import load_platform; print(load_platform('jiangxi-2.3.0').folder)")/examples
+echo "-- a Jiangxi /lg/apply with a wrong USCC check character, reported at the native field:"
+set +e
+"$BIN/hegui" validate --profile jiangxi-2.3.0 "$jx/invalid/lg-apply-bidder-uscc-check.json" --lang en \
+  --output "html=$OUT/jiangxi-native-report.html" | head -n 1 | sed "s/^/  /"
+test "${PIPESTATUS[0]}" -eq 1 || { echo "  expected exit 1"; status=1; }
+set -e
+echo "-- the same platform's valid /jrapi/lg/lgResultPush, and it converted to the spec's JSON:"
+"$BIN/hegui" validate --profile jiangxi-2.3.0 "$jx/valid/jrapi-lgResultPush.json" --lang en -q | sed "s/^/  /" \
+  || { echo "  expected conformant"; status=1; }
+"$BIN/hegui" convert --profile jiangxi-2.3.0 --to standard "$jx/valid/jrapi-lgResultPush.json" \
+  -o "$OUT/lgResultPush-standard.json" && echo "  wrote $OUT/lgResultPush-standard.json"
+echo "-- the reference corpus's 53 published example bodies through their profiles:"
+if "$BIN/python" -P scripts/reference_examples.py --lang en > "$OUT/reference-examples.txt"; then
+  tail -n 5 "$OUT/reference-examples.txt" | sed "s/^/  /"
+else
+  echo "  an example's outcome differs from its manifest:"; grep MISMATCH "$OUT/reference-examples.txt"; status=1
+fi
+echo
+
 echo "== Generated conformance test pack (seed 1): 20 conformant payloads, 1 invalid per rule id =="
 rm -rf "$OUT/pack"
 "$BIN/hegui" generate --spec eguarantee --count 20 --invalid --seed 1 --out "$OUT/pack"
