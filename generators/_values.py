@@ -8,7 +8,7 @@ are GB/T 2260 codes in use (python-stdnum's ``stdnum/cn/loc.dat`` through
 characters XML 1.0 can carry, so the same value survives both encodings.
 
 Shrinking: every strategy here shrinks towards a small, readable value — the first code of a
-code list, ``0.00``, the lowest integer allowed, ``2000-01-01 00:00:00``, the first region code
+code list, ``0.00``, the lowest integer allowed, ``2010-01-01 00:00:00``, the first region code
 of the table (110101), short strings of ASCII letters and digits.
 """
 
@@ -35,7 +35,8 @@ from hegui.validator.spec import Element, Spec
 XML_TEXT = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn"))
 
 #: Generated dates and times stay in this century: room for "plus N days" in cross-field rules.
-FIRST_DAY = dt.datetime(2000, 1, 1)
+#: The earliest generated time: 13-digit epoch milliseconds (platform envelopes) from here on.
+FIRST_DAY = dt.datetime(2010, 1, 1)
 LAST_DAY = dt.datetime(2099, 12, 31, 23, 59, 59)
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 DATE_FORMAT = "%Y-%m-%d"

@@ -24,7 +24,7 @@ that filter rejects). All of it is read from the spec's data: a spec needs no Py
 An invalid record breaks its rule by the rule's ``break`` steps, else by generic mutations.
 
 Shrinking: optional elements and sections disappear first, lists shrink to their minimum,
-values shrink to the first code of a list, ``0.00``, the lowest integer, 2000-01-01, short
+values shrink to the first code of a list, ``0.00``, the lowest integer, 2010-01-01, short
 ASCII strings; a failing example therefore ends small and readable. Every shrink step runs the
 validator on a whole record (a few milliseconds): leave ``Phase.explain`` out of ``phases``
 when shrinking time matters, it replays each step once more.

@@ -55,7 +55,7 @@ def test_minimal_record_is_small_and_readable(minispec: Spec) -> None:
     assert doc == {  # plausible even at its smallest: no blank required string, no 0.00
         "messageType": "order", "specVersion": "0.1",
         "order": {"orderNo": "0", "kind": "1", "amount": "0.01",  # orderNo: [A-Z0-9]+
-                  "placedAt": "2000-01-01 00:00:00"},
+                  "placedAt": "2010-01-01 00:00:00"},
         "lines": [{"sku": "0", "qty": 1}],
     }
 
