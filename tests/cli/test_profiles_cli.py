@@ -101,13 +101,13 @@ def test_convert_native_needs_a_profile() -> None:
 @pytest.mark.parametrize("profile", ["jiangxi-2.3.0", str(SYNTHETIC)])
 def test_native_pack_validates_as_its_manifest_says(tmp_path: Path, profile: str) -> None:
     out = tmp_path / "pack"
-    code, stdout, err = invoke("generate", "--profile", profile, "--count", "6", "--invalid",
+    code, _, err = invoke("generate", "--profile", profile, "--count", "6", "--invalid",
                                "--seed", "3", "--out", str(out))
     assert code == 0, err
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["platform"]["id"] in profile or manifest["platform"]["id"] == "synthetic-1.0"
     assert manifest["files"] and all("native_message" in f for f in manifest["files"])
     assert manifest["summary"]["conformant"] > 0 and manifest["summary"]["invalid"] > 0
-    code, stdout, err = invoke("validate", "--profile", profile, str(out), "--expect",
+    code, _, err = invoke("validate", "--profile", profile, str(out), "--expect",
                                str(out / "manifest.json"), "-q")
     assert code == 0, err
