@@ -19,7 +19,7 @@ from hegui.validator.pipeline import Options, Stage, StageRun, Work, run_stages
 from hegui.validator.platform_model import Platform
 from hegui.validator.result import Finding, Result, SpecRef
 from hegui.validator.runtime import Runtime
-from hegui.validator.spec import Spec, Text
+from hegui.validator.spec import Severity, Spec, Text
 from hegui.validator.stages import STAGES
 from hegui.validator.verdicts import verdict_of
 
@@ -51,6 +51,16 @@ class Validator:
                     platform=self.platform)
         run_stages(self.stages, work)
         result = self.result(work)
+        batch = work.mapped.batch if work.mapped is not None and work.stopped is None else 1
+        if batch > 1:  # a batch message: every item is one message, judged as one payload
+            items = [result]
+            for i in range(1, batch):
+                more = Work(self.runtime, source, data,
+                            dataclasses.replace(options, native_item=i), self.contexts,
+                            platform=self.platform)
+                run_stages(self.stages, more)
+                items.append(self.result(more))
+            result = merged(items, options.fail_on)
         elapsed = round((time.perf_counter() - started) * 1000, 3)
         native = (work.mapped.message.name if work.mapped is not None
                   and work.mapped.message is not None else None)
@@ -90,6 +100,28 @@ class Validator:
         layers = self.spec.layers
         layer = layers.get(f"{mt}:{f.rule_id}") or layers.get(f.rule_id)
         return f if layer is None else dataclasses.replace(f, layer=layer)
+
+
+def merged(items: Sequence[Result], fail_on: Severity) -> Result:
+    """One Result for the items of a batch message (each validated as a message): their
+    findings (each once), rules and unchecked rules together; an error if any item's
+    evaluation did not finish."""
+    first = items[0]
+    seen: set[tuple[str, str | None, str]] = set()
+    findings = []
+    for f in sorted((f for r in items for f in r.findings), key=Finding.sort_key):
+        key = (f.rule_id, f.location.pointer, f.message.en)
+        if key not in seen:
+            seen.add(key)
+            findings.append(f)
+    failed = [r for r in items if r.verdict == "error"]
+    verdict = "error" if failed else verdict_of((f.severity for f in findings), fail_on)
+    unchecked = {(u.rule_id, u.reason.en): u for r in items for u in r.rules_unchecked}
+    return dataclasses.replace(
+        first, verdict=verdict, findings=tuple(findings),
+        rules_evaluated=tuple(dict.fromkeys(x for r in items for x in r.rules_evaluated)),
+        rules_unchecked=tuple(unchecked.values()),
+        error=failed[0].error if failed else None)
 
 
 def _joined(texts: Sequence[Text]) -> Text:

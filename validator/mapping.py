@@ -58,12 +58,16 @@ class Mapped:
     claimed: set[str] = field(default_factory=set)
     issues: list[MapIssue] = field(default_factory=list)
     stop: MapIssue | None = None
+    #: A batch message (``each``): which item this document is, and how many there are.
+    item: int | None = None
+    batch: int = 1
 
 
 def map_native(platform: Platform, native: Mapping[str, Any],
-               forced: str | None = None) -> Mapped:
+               forced: str | None = None, item: int = 0) -> Mapped:
     """The canonical document of ``native`` under ``platform`` (``forced``: the native
-    message's name, else recognised from the body)."""
+    message's name, else recognised from the body; ``item``: of a batch message, the item
+    of its list the document is made of)."""
     out = Mapped(None, None)
     wanted = None
     if forced is not None:
@@ -100,6 +104,8 @@ def map_native(platform: Platform, native: Mapping[str, Any],
             return out
     out.message = message
     out.expects = platform.envelopes.get(message.envelope) if message.envelope else None
+    if message.each is not None:
+        out.item = item
     doc: dict[str, Any] = {"messageType": message.message_type,
                            "specVersion": platform.spec_version}
     walker = _Walker(platform, message, doc, out)
@@ -182,7 +188,8 @@ class _Walker:
         self.message = message
         self.doc = doc
         self.out = out
-        self.items: list[tuple[FieldMap, Any, str, str]] = []  # `with` items, added last
+        #: (mapping, value, native pointer, native path, item key): items added last
+        self.items: list[tuple[FieldMap, Any, str, str, str]] = []
 
     def walk_envelope(self, native: Mapping[str, Any], env: Envelope) -> None:
         for key, value in native.items():
@@ -216,9 +223,24 @@ class _Walker:
         if fm is not None and not fm.container:
             self.apply(fm, value, shown, path, indices)
             return
+        if fm is not None and fm.form == "json" and not fm.dropped:
+            if not isinstance(value, str):
+                self._form_issue(fm, value, shown, path, Text(
+                    "应为 JSON 文本", "expected JSON text"))
+                return
+            try:
+                value = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                self._form_issue(fm, value, shown, path, Text(
+                    "不是有效的 JSON 文本", "not valid JSON text"))
+                return  # its parts' places are inside the text: they point into it
         if fm is not None and fm.container and not fm.dropped:
             self._container(fm, value, indices)
         if fm is not None and fm.dropped:
+            return
+        each = self.message.each
+        if each is not None and path + "[]" == each and fields is self.message.fields:
+            self._batch(value, path, ptr, indices, fields, known)
             return
         if isinstance(value, list) and (path + "[]") in known:
             for i, item in enumerate(value):
@@ -234,12 +256,38 @@ class _Walker:
         if fm is None:
             self.unexpected(path, shown, value)
 
+    def _batch(self, value: Any, path: str, ptr: str | None, indices: list[int],
+               fields: Mapping[str, FieldMap], known: frozenset[str]) -> None:
+        """The one item of a batch list this document is made of (its index is not a list
+        index of the canonical message: each item is a message of its own)."""
+        shown = self.out.base if ptr is None else ptr
+        if not isinstance(value, list) or not value:
+            self.out.issues.append(MapIssue(f"map.{path}@empty", "error", Text(
+                f"批量报文的 `{path}` 应为非空数组：其中每一项是一笔业务",
+                f"`{path}` of a batch message must be a non-empty list: each item is one "
+                "message"), shown, _shown(value)))
+            return
+        self.out.batch = len(value)
+        i = self.out.item or 0
+        here = None if ptr is None else f"{ptr}/{i}"
+        item = value[i] if i < len(value) else None
+        if isinstance(item, dict):
+            self._walk_object(item, path + "[]", here, indices, fields, known)
+        else:
+            self.unexpected(path + "[]", here or shown, item)
+
     def _container(self, fm: FieldMap, value: Any, indices: list[int]) -> None:
         """An empty native list or object still makes its canonical container."""
         for t in fm.targets:
             if isinstance(value, list) and not value:
                 _put(self.doc, pointer(t.removesuffix("[]"), indices), [], create=True,
                      only_if_absent=True)
+
+    def _form_issue(self, fm: FieldMap, value: Any, ptr: str, path: str, why: Text) -> None:
+        self.out.issues.append(MapIssue(f"map.{fm.native}@form", "error", Text(
+            f"`{path}` 的值“{_shown(value)}”无法读取：{why.zh}",
+            f"the value of `{path}` ('{_shown(value)}') cannot be read: {why.en}"),
+            ptr, _shown(value)))
 
     def unexpected(self, path: str, ptr: str, value: Any) -> None:
         self.out.issues.append(MapIssue(f"map.{path}@unexpected", "error", Text(
@@ -264,11 +312,17 @@ class _Walker:
                         "real data"), ptr, _shown(value)))
                     return
         if fm.codes is not None:
-            got = self._translate(fm, value, ptr, path)
-            if got is None:
+            words = [self._translate(fm, value, ptr, path, fm.table_for(i))
+                     for i in range(len(fm.targets))]
+            if any(w is None for w in words):
                 self.claim(pointers, ptr, path)
                 return
-            value = got
+            if fm.tables and not fm.makes_items:  # each target its own translation
+                for p, word in zip(pointers, words, strict=True):
+                    _put(self.doc, p, word, create=True)
+                    self.out.origins[p] = (ptr, path)
+                return
+            value = words[0]
         else:
             try:
                 value = to_canonical(fm, value, self.platform.timezone)
@@ -279,15 +333,19 @@ class _Walker:
                     f"the value of `{path}` ('{_shown(value)}') cannot be read: "
                     f"{exc.text.en}"), ptr, _shown(value)))
                 return
-        if fm.with_ or fm.item:
-            self.items.append((fm, value, ptr, path))
+        if fm.spread and isinstance(value, list):  # every part makes one item
+            for n, part in enumerate(value):
+                self.items.append((fm, part, ptr, path, f"#{fm.native}#{n}"))
+            return
+        if fm.makes_items:
+            self.items.append((fm, value, ptr, path, fm.item or f"#{fm.native}"))
             return
         for p in pointers:
             _put(self.doc, p, value, create=True)
             self.out.origins[p] = (ptr, path)
 
     def _pointers(self, fm: FieldMap, indices: list[int]) -> list[str]:
-        if fm.with_ or fm.item:  # its item is made only once the value is read
+        if fm.makes_items:  # its item is made only once the value is read
             return []
         return [pointer(t, indices) for t in fm.targets]
 
@@ -301,8 +359,9 @@ class _Walker:
             if parent:
                 _put(self.doc, parent, {}, create=True, only_if_absent=True)
 
-    def _translate(self, fm: FieldMap, value: Any, ptr: str, path: str) -> Any:
-        table = self.platform.codes[fm.codes or ""]
+    def _translate(self, fm: FieldMap, value: Any, ptr: str, path: str,
+                   name: str | None) -> Any:
+        table = self.platform.codes[name or ""]
         key = code_key(value)
         rule = f"map.{fm.native}"
         if value is None:
@@ -326,11 +385,11 @@ class _Walker:
     def finish(self) -> None:
         """Add the items made by single native fields (``with``; the fields of one ``item``
         together) after the native lists."""
-        made: dict[tuple[str, str], str] = {}  # (list, item name) -> the item's pointer
-        for fm, value, ptr, path in self.items:
+        made: dict[tuple[str, str], str] = {}  # (list, item key) -> the item's pointer
+        for fm, value, ptr, path, name in self.items:
             target = fm.targets[0]
             list_path, _, member = target.rpartition("[].")
-            key = (list_path, fm.item or f"#{fm.native}")
+            key = (list_path, name)
             item_ptr = made.get(key)
             if item_ptr is None:
                 lst = _get_pointer(self.doc, pointer(list_path, []))

@@ -42,7 +42,8 @@ class MapStage:
                 f"platform profile {platform.id} reads JSON messages; this payload is XML"),
                 Location(xpath="/"))
             return
-        mapped = map_native(platform, work.doc, work.options.native_message)
+        mapped = map_native(platform, work.doc, work.options.native_message,
+                            work.options.native_item)
         work.mapped = mapped
         for issue in mapped.issues:
             work.add(issue.rule_id, issue.severity, issue.text, "map", issue.pointer,
@@ -187,7 +188,10 @@ def origin(ptr: str, mapped: Mapped, platform: Platform) -> tuple[str, str | Non
         if npath is not None:
             if mapped.body_as_text and base:
                 return base, npath + suffix, canonical
-            return base + pointer(npath + suffix, indices), npath + suffix, canonical
+            each = message.each if message is not None else None
+            at = ([mapped.item or 0, *indices] if each and npath.startswith(each + ".")
+                  else indices)
+            return base + pointer(npath + suffix, at), npath + suffix, canonical
     below = sorted(p for p in mapped.origins if p.startswith(ptr + "/"))
     if below:  # a container: the native container of its first value
         nptr = mapped.origins[below[0]][0]

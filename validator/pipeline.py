@@ -47,6 +47,9 @@ class Options:
     #: The native message of a platform profile's payload (``--native-message``); None:
     #: recognised from the body.
     native_message: str | None = None
+    #: Of a batch message (a platform profile's ``each``): the item to map (internal: the
+    #: Validator judges every item).
+    native_item: int = 0
 
 
 @dataclass(frozen=True)

@@ -246,9 +246,13 @@ class _Compiler:
                       f"spec {spec.name} has no message type {m['messageType']!r}")
             return NativeMessage(name, m["messageType"], label, {})
         fields: dict[str, FieldMap] = {}
+        each = m.get("each")
+        if each is not None and not any(k.startswith(each + ".") for k in m["fields"]):
+            self.fail("platformMessages", (*where, "each"),
+                      f"no field of {each!r} is mapped: each item of it is one message")
         for native, raw in m["fields"].items():
             fm = self._field(native, raw, spec, mt, codes, "platformMessages",
-                             (*where, "fields", native))
+                             (*where, "fields", native), each)
             if fm is not None:
                 fields[native] = fm
         constants = dict(m.get("constants", {}))
@@ -276,7 +280,7 @@ class _Compiler:
             tuple(m.get("recognise", {}).get("absent", ())),
             dict(m.get("recognise", {}).get("values", {})), constants,
             _note(m.get("note")), None if envelope == "none" else envelope,
-            tuple(nc["paths"]) if nc else (), _text(nc["reason"]) if nc else None,
+            tuple(nc["paths"]) if nc else (), _text(nc["reason"]) if nc else None, each,
             frozenset(known), reverse)
 
     def _core(self, spec: Spec) -> Spec | None:
@@ -300,7 +304,7 @@ class _Compiler:
 
     def _field(self, native: str, raw: Any, spec: Spec, mt: MessageType,
                codes: Mapping[str, CodeTable], kind: str,
-               where: tuple[Any, ...]) -> FieldMap | None:
+               where: tuple[Any, ...], each: str | None = None) -> FieldMap | None:
         line = self.docs[kind].where(where)
         if line:
             self.positions[f"{where[1] if kind == 'platformMessages' else '(envelope)'}"
@@ -315,8 +319,9 @@ class _Compiler:
             if target is None:
                 self.fail(kind, where, f"message type {mt.id} has no element {t!r}")
                 return None
-            if t.count("[]") > native.count("[]") + (1 if m.get("with") or m.get("item")
-                                                     else 0):
+            lists = native.count("[]") - (1 if each and native.startswith(each + ".") else 0)
+            spread = m.get("form") == "list" and t.count("[]") > lists
+            if t.count("[]") > lists + (1 if m.get("with") or m.get("item") or spread else 0):
                 self.fail(kind, where, f"{native!r} is not in a list: it cannot fill the list "
                           f"{t!r} (use `with` or `item` to make one item of it)")
                 return None
@@ -326,14 +331,31 @@ class _Compiler:
         container = first.container
         if any((r.element.datatype if r.element else "group") != dtype for r in resolved):
             self.fail(kind, where, "the targets of one native field must have one datatype")
-        table = m.get("codes")
+        raw_codes = m.get("codes")
+        tables = tuple(raw_codes) if isinstance(raw_codes, list) else ()
+        table = tables[0] if tables else raw_codes
         if dtype == "code" and table is None and not container:
             self.fail(kind, where, f"{targets[0]!r} is a code element: the native code "
                       "needs a translation (`codes: <table>`)")
-        if table is not None:
+        if tables and len(tables) != len(targets):
+            self.fail(kind, (*where, "codes"), "one code table per target (`to` has "
+                      f"{len(targets)}, `codes` {len(tables)})")
+        elif tables:
+            for t_name, r in zip(tables, resolved, strict=True):
+                self._check_table(kind, where, t_name, codes, [r])
+        elif table is not None:
             self._check_table(kind, where, table, codes, resolved)
         form = m.get("form") or ("text" if container else _DEFAULT_FORM.get(dtype, "text"))
-        if form != "text" and form not in _FORMS_FOR.get(dtype, set()):
+        element_list = first.element is not None and first.element.datatype == "list"
+        spread = (form == "list" and not element_list
+                  and targets[0].count("[]") > native.count("[]")
+                  - (1 if each and native.startswith(each + ".") else 0))
+        if form == "json" and not container:
+            self.fail(kind, (*where, "form"), "form 'json' reads JSON text into an object or "
+                      "list: its target must be a section, group or list")
+        elif form == "list" and spread:
+            pass  # each part of the string makes one item of the target's list
+        elif form not in ("text", "json") and form not in _FORMS_FOR.get(dtype, set()):
             self.fail(kind, (*where, "form"), f"form {form!r} cannot write {targets[0]!r} "
                       f"(datatype {dtype})")
         if form == "datetime" and dtype == "datetime" and "time" not in m and any(
@@ -345,7 +367,8 @@ class _Compiler:
         scale = first.element.facets.get("scale") if first.element is not None else None
         return FieldMap(native, targets, None, table, form, tuple(m.get("formats", ())),
                         m.get("time"), m.get("separator"), dict(m.get("with", {})),
-                        m.get("item"), _note(m.get("note")), scale, dtype, container)
+                        m.get("item"), tables, spread, _note(m.get("note")), scale, dtype,
+                        container)
 
     def _check_table(self, kind: str, where: tuple[Any, ...], table: str,
                      codes: Mapping[str, CodeTable], resolved: Iterable[Target]) -> None:

@@ -37,6 +37,12 @@ class FieldMap:
     with_: Mapping[str, Scalar] = field(default_factory=dict)
     #: The fields with one ``item`` name fill one new list item together.
     item: str | None = None
+    #: One code table per target, when the targets need different ones (else empty and
+    #: ``codes`` serves every target).
+    tables: tuple[str, ...] = ()
+    #: A delimited native string whose every part makes one list item (``form: list`` into
+    #: ``attachments[].url``).
+    spread: bool = False
     note: Text | None = None
     #: Decimal places of the target (money, rates): the canonical scale of ``decimal``.
     scale: int | None = None
@@ -44,6 +50,15 @@ class FieldMap:
     target_type: str = ""
     #: Whether the mapping names a container (object or list) rather than a value.
     container: bool = False
+
+    def table_for(self, i: int) -> str | None:
+        """The code table of target ``i``."""
+        return self.tables[i] if self.tables else self.codes
+
+    @property
+    def makes_items(self) -> bool:
+        """Whether the field makes list items of its own (``with``, ``item``, or spread)."""
+        return bool(self.with_ or self.item or self.spread)
 
     @property
     def dropped(self) -> bool:
@@ -105,6 +120,9 @@ class NativeMessage:
     #: push's header), and why: findings on them become one "not carried" warning.
     not_carried: tuple[str, ...] = ()
     not_carried_reason: Text | None = None
+    #: A batch: the native list (``guaranteeList[]``) each item of which is one canonical
+    #: message (with the fields outside the list); None: one message.
+    each: str | None = None
     #: Native paths a mapping names, and every path above them.
     known: frozenset[str] = frozenset()
     #: Canonical path (``[]`` for lists) -> the native path that carries it.

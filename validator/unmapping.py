@@ -14,6 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from hegui.validator.native_forms import FormError, to_canonical
 from hegui.validator.native_forms import to_native as native_value
 from hegui.validator.platform_model import FieldMap, NativeMessage, Platform
@@ -52,7 +54,7 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
                 used.add(here)
                 _put(body, fm.native.removesuffix("[]"), [], [])
             continue
-        if fm.dropped or fm.container or fm.with_:
+        if fm.dropped or fm.container or fm.makes_items:
             continue
         for indices, where, value in _values(canonical, fm.targets[0], taken):
             written = _write(platform, fm, value)
@@ -67,7 +69,14 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
             if not _exact(platform, fm, value, written):
                 inexact[pointer(fm.targets[0], where)] = (
                     f"the native form writes it as {written!r}, which reads back differently")
+            if message.each is not None and fm.native.startswith(message.each + "."):
+                indices = [0, *indices]  # a batch of one: the message is its only item
             _put(body, fm.native, indices, written)
+    for fm in message.fields.values():  # JSON text members: written as text
+        if fm.container and fm.form == "json" and "[]" not in fm.native:
+            node = _get_path(body, fm.native)
+            if node is not None:
+                _put(body, fm.native, [], orjson.dumps(node).decode())
     out: dict[str, Any] = body
     env = platform.envelopes.get(message.envelope) if message.envelope else None
     if env is not None and envelope:
@@ -121,10 +130,11 @@ def _with_items(platform: Platform, canonical: Mapping[str, Any], message: Nativ
     the item pointers taken."""
     groups: dict[tuple[str, str], list[FieldMap]] = {}
     for fm in message.fields.values():
-        if (fm.with_ or fm.item) and not fm.dropped:
+        if fm.makes_items and not fm.dropped:
             list_path = fm.targets[0].rpartition("[].")[0]
             groups.setdefault((list_path, fm.item or f"#{fm.native}"), []).append(fm)
     taken: set[str] = set()
+    parts: dict[str, tuple[FieldMap, list[Any]]] = {}
     for (list_path, _), fields in groups.items():
         members = {fm.targets[0].rpartition("[].")[2]: fm for fm in fields}
         consts = {w.rpartition("[].")[2]: v for fm in fields for w, v in fm.with_.items()}
@@ -143,11 +153,24 @@ def _with_items(platform: Platform, canonical: Mapping[str, Any], message: Nativ
             taken.add(item_ptr)
             used.add(item_ptr)
             used.update(f"{item_ptr}/{k}" for k in item)
+            spread = [fm for fm in fields if fm.spread]
+            if spread:  # every such item is one part of the delimited string
+                parts.setdefault(spread[0].native, (spread[0], []))[1].insert(0, item[member_of(
+                    spread[0])])
+                continue
             for k, fm in members.items():
-                if k in item:
-                    _put(body, fm.native, [], native_value(fm, item[k], platform.timezone))
+                written = _write(platform, fm, item[k]) if k in item else _NO_CODE
+                if written is not _NO_CODE:
+                    _put(body, fm.native, [], written)
             break
+    for native, (fm, values) in parts.items():
+        _put(body, native, [], (fm.separator or ",").join(str(v) for v in values))
     return taken
+
+
+def member_of(fm: FieldMap) -> str:
+    """The item member a list-item field fills (``url`` of ``attachments[].url``)."""
+    return fm.targets[0].rpartition("[].")[2]
 
 
 def _values(doc: Any, path: str, taken: set[str]
@@ -204,6 +227,13 @@ def _put(doc: dict[str, Any], path: str, indices: list[int], value: Any) -> None
             node[name] = value
         else:
             node = node.setdefault(name, {})
+
+
+def _get_path(doc: Mapping[str, Any], path: str) -> Any:
+    node: Any = doc
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node
 
 
 def _at(doc: Any, ptr: str) -> Any:

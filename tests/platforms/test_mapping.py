@@ -250,3 +250,82 @@ def test_a_claimed_value_leaves_the_other_members_of_its_object_judged(
     # result.code is reported by the mapping; the rest of the message is still checked
     assert "map.status@code" in ids(result)
     assert all(not r.endswith("@required") or not r.startswith("result") for r in ids(result))
+
+
+def test_each_item_of_a_batch_is_one_message(validator: Validator) -> None:
+    platform = load_platform(PROFILE)
+    doc = {"batchNo": "B1", "note": "审核完成",
+           "results": [{"orderNo": "O1", "status": 1}, {"orderNo": "O2", "status": 9},
+                       {"orderNo": "O3", "status": "2"}]}
+    docs = [map_native(platform, doc, item=i) for i in range(3)]
+    assert [d.doc["guarantee"]["orderNo"] for d in docs if d.doc] == ["O1", "O2", "O3"]
+    assert docs[0].batch == 3 and docs[2].doc is not None
+    assert docs[2].doc["result"] == {"reason": "审核完成", "code": "REJECTED"}
+    result, _ = run(validator, doc)
+    assert result.native_message == "/lg/batchAudit"
+    assert ids(result) == ["map.results[].status@code"]
+    assert result.findings[0].location.pointer == "/results/1/status"
+    doc["results"][1]["status"] = 2
+    result, _ = run(validator, doc)
+    assert result.verdict == "conformant"
+
+
+def test_an_empty_batch_is_a_finding(validator: Validator) -> None:
+    result, _ = run(validator, {"batchNo": "B1", "results": []}, "/lg/batchAudit")
+    assert ids(result) == ["map.results@empty"]
+    assert result.verdict == "nonconformant"
+
+
+def test_a_message_written_as_a_batch_of_one() -> None:
+    from hegui.validator.unmapping import to_native
+
+    platform = load_platform(PROFILE)
+    canonical = {"messageType": "applyResult", "specVersion": "1.1",
+                 "guarantee": {"orderNo": "O1"}, "result": {"code": "REJECTED", "reason": "x"}}
+    native = to_native(platform, canonical, platform.messages["/lg/batchAudit"])
+    assert native.doc == {"note": "x", "results": [{"orderNo": "O1", "status": "2"}]}
+    assert not native.lost
+    back = map_native(platform, native.doc, "/lg/batchAudit")
+    assert back.doc is not None and back.doc["result"]["code"] == "REJECTED"
+
+
+def test_a_delimited_string_makes_one_item_per_part_and_json_text_is_read() -> None:
+    from hegui.validator.unmapping import to_native
+
+    platform = load_platform(PROFILE)
+    doc = {"claimNo": "C1", "filelist": "https://a.example/1.pdf,https://a.example/2.pdf",
+           "extra": '[{"url": "https://a.example/3.pdf", "name": "证明"}]'}
+    mapped = map_native(platform, doc)
+    assert mapped.doc is not None and not mapped.issues
+    assert mapped.doc["attachments"] == [
+        {"url": "https://a.example/3.pdf", "name": "证明"},
+        {"url": "https://a.example/1.pdf"}, {"url": "https://a.example/2.pdf"}]
+    native = to_native(platform, mapped.doc, platform.messages["/lg/claimPush"])
+    assert native.doc["filelist"] == doc["filelist"] and not native.lost
+    assert json.loads(native.doc["extra"]) == json.loads(doc["extra"])
+    bad = map_native(platform, {**doc, "extra": "[{"})
+    assert [i.rule_id for i in bad.issues] == ["map.extra@form"]
+
+
+def test_one_native_code_through_two_tables(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "p"
+    shutil.copytree(PROFILE, folder)
+    codes = folder / "codes.yaml"
+    codes.write_text(codes.read_text(encoding="utf-8") + """  statusWord:
+    zh: 结果
+    en: Result as a guarantee status
+    basis: test fixture
+    codelist: status
+    values: {"1": ACCEPTED, "2": REJECTED}
+""", encoding="utf-8")
+    messages = folder / "messages.yaml"
+    text = messages.read_text(encoding="utf-8").replace(
+        "status: {to: result.code, codes: status}",
+        "status: {to: [result.code, guarantee.status], codes: [status, statusWord]}", 1)
+    messages.write_text(text, encoding="utf-8")
+    mapped = map_native(load_platform(str(folder)), {"orderNo": "O1", "status": 1})
+    assert mapped.doc is not None
+    assert mapped.doc["result"]["code"] == "APPROVED"
+    assert mapped.doc["guarantee"]["status"] == "ACCEPTED"
