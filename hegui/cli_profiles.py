@@ -117,16 +117,21 @@ def _message(p: Platform, m: NativeMessage, lang: Lang) -> None:
 
 
 def _mapping(fm: FieldMap, lang: Lang) -> str:
+    zh = lang == "zh"
     if fm.drop is not None:
-        return f"{fm.native}  {'舍弃' if lang == 'zh' else 'dropped'}: {fm.drop.get(lang)}"
+        return f"{fm.native}  {'舍弃' if zh else 'dropped'}: {fm.drop.get(lang)}"
     extra = []
     if fm.codes:
-        extra.append(f"codes {fm.codes}")
+        tables = ", ".join(fm.tables) if fm.tables else fm.codes
+        extra.append(f"{'代码对照表' if zh else 'codes'} {tables}")
     if fm.form != "text":
         extra.append(fm.form + (f" {' | '.join(fm.formats)}" if fm.formats else ""))
     if fm.time:
-        extra.append(f"time {fm.time}")
+        extra.append(f"{'时刻' if zh else 'time'} {fm.time}")
+    if fm.item:
+        extra.append(f"{'同一列表项' if zh else 'item'} {fm.item}")
     if fm.with_:
-        extra.append("with " + ", ".join(f"{k}={v}" for k, v in fm.with_.items()))
+        extra.append(("附带 " if zh else "with ")
+                     + ", ".join(f"{k}={v}" for k, v in fm.with_.items()))
     tail = f"  ({'; '.join(extra)})" if extra else ""
     return f"{fm.native} -> {', '.join(fm.targets)}{tail}"
