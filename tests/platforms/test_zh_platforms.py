@@ -11,23 +11,22 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hegui.cli import cli
+from hegui.validator.loader import load_spec
+from hegui.validator.platform_examples import check_examples
+from hegui.validator.platform_loader import bundled_platform_ids, load_platform
+from hegui.validator.platform_model import Platform
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from zh_check import english_words, result_texts, spec_words, value_words  # noqa: E402
-
-from hegui.cli import cli  # noqa: E402
-from hegui.validator.loader import load_spec  # noqa: E402
-from hegui.validator.platform_examples import check_examples  # noqa: E402
-from hegui.validator.platform_loader import bundled_platform_ids, load_platform  # noqa: E402
-from hegui.validator.platform_model import Platform  # noqa: E402
-
+from zh_check import english_words, result_texts, spec_words, value_words
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "docs" / "coverage" / (
     "real-eguarantee-fields.json")
 #: The format's own keys and the reference map's categories and directions, quoted in notes.
 FORMAT_WORDS = frozenset({"envelope", "envelopes", "each", "item", "with", "codes", "form",
                           "drop", "gap", "platform", "issuer", "notCarried", "recognise", "none",
-                          "time", "placeholders", "xxx", "token", "step", "restorenotice"})
+                          "time", "placeholders", "xxx", "token", "step", "restorenotice",
+                          "Hex", "fields", "multipart"})
 
 
 def corpus_words(p: Platform) -> set[str]:
