@@ -79,6 +79,9 @@ class Unit:
     #: For an envelope: leading members that only group other members (``headers`` of
     #: ``headers.appkey``) and are no field of their own.
     groups: frozenset[str]
+    #: For a batch message (``each``): the native list whose items are the messages (it is
+    #: read as the batch, not mapped itself).
+    batch: str | None = None
 
     @property
     def label(self) -> str:
@@ -193,7 +196,8 @@ def _units(platform: Platform) -> dict[str, list[Unit]]:
         carrier = platform.envelopes.get(msg.envelope) if msg.envelope else None
         bodies = frozenset({carrier.body}) if carrier is not None else frozenset()
         out.setdefault(msg.corpus or name, []).append(
-            Unit(name, "message", msg.message_type, msg.fields, bodies, frozenset()))
+            Unit(name, "message", msg.message_type, msg.fields, bodies, frozenset(),
+                 msg.each.removesuffix("[]") if msg.each else None))
     return out
 
 
@@ -257,7 +261,12 @@ def measure(platform: Platform, objects: Sequence[Mapping[str, Any]], model: Mod
             continue
         envelope = next((u for u in here if u.kind == "envelope"
                          and candidates[0] in u.bodies), None)
-        if envelope is not None:
+        batch = next((u for u in here if u.batch is not None
+                      and any(same_path(c, u.batch) for c in candidates)), None)
+        if batch is not None:  # the batch list itself: read as the batch
+            counted.append(Counted(message, path, "mapped", batch.batch, batch, None, entry,
+                                   body=True))
+        elif envelope is not None:
             counted.append(Counted(message, path, "mapped", candidates[0], envelope, None, entry,
                                    body=True))
         else:
@@ -270,8 +279,12 @@ def measure(platform: Platform, objects: Sequence[Mapping[str, Any]], model: Mod
             if message not in listed:
                 strays.append((u.label, message))
                 continue
+            texts = [n for n, fm in u.fields.items() if fm.container and fm.form == "json"]
             extra += [(u.label, native, fm) for native, fm in u.fields.items()
-                      if (f"{u.kind} {u.name}", native) not in matched]
+                      if (f"{u.kind} {u.name}", native) not in matched
+                      # members inside JSON text: the corpus describes them in prose only
+                      and not any(native.startswith(t + "[].") or native.startswith(t + ".")
+                                  for t in texts)]
     return Coverage(platform, tuple(counted), {m: tuple(u) for m, u in units.items()},
                     tuple(extra), tuple(strays))
 

@@ -219,6 +219,10 @@ class _Walker:
     def _walk_value(self, value: Any, path: str, ptr: str | None, indices: list[int],
                     fields: Mapping[str, FieldMap], known: frozenset[str]) -> None:
         shown = self.out.base if ptr is None else ptr
+        each = self.message.each
+        if each is not None and path + "[]" == each and fields is self.message.fields:
+            self._batch(value, path, ptr, indices, fields, known)  # whatever names the list
+            return
         fm = fields.get(path)
         if fm is not None and not fm.container:
             self.apply(fm, value, shown, path, indices)
@@ -237,10 +241,6 @@ class _Walker:
         if fm is not None and fm.container and not fm.dropped:
             self._container(fm, value, indices)
         if fm is not None and fm.dropped:
-            return
-        each = self.message.each
-        if each is not None and path + "[]" == each and fields is self.message.fields:
-            self._batch(value, path, ptr, indices, fields, known)
             return
         if isinstance(value, list) and (path + "[]") in known:
             for i, item in enumerate(value):
@@ -333,12 +333,13 @@ class _Walker:
                     f"the value of `{path}` ('{_shown(value)}') cannot be read: "
                     f"{exc.text.en}"), ptr, _shown(value)))
                 return
+        where = "".join(f"/{i}" for i in indices)  # one item per native list item
         if fm.spread and isinstance(value, list):  # every part makes one item
             for n, part in enumerate(value):
-                self.items.append((fm, part, ptr, path, f"#{fm.native}#{n}"))
+                self.items.append((fm, part, ptr, path, f"#{fm.native}{where}#{n}"))
             return
         if fm.makes_items:
-            self.items.append((fm, value, ptr, path, fm.item or f"#{fm.native}"))
+            self.items.append((fm, value, ptr, path, (fm.item or f"#{fm.native}") + where))
             return
         for p in pointers:
             _put(self.doc, p, value, create=True)

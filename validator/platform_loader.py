@@ -247,6 +247,10 @@ class _Compiler:
             return NativeMessage(name, m["messageType"], label, {})
         fields: dict[str, FieldMap] = {}
         each = m.get("each")
+        if each is not None and each.removesuffix("[]") in m["fields"]:
+            self.fail("platformMessages", (*where, "fields", each.removesuffix("[]")),
+                      f"{each.removesuffix('[]')!r} is the batch list (each): its items are "
+                      "the messages, it is not mapped itself")
         if each is not None and not any(k.startswith(each + ".") for k in m["fields"]):
             self.fail("platformMessages", (*where, "each"),
                       f"no field of {each!r} is mapped: each item of it is one message")

@@ -36,6 +36,11 @@ def corpus_words(p: Platform) -> set[str]:
         if f["platform"].startswith(p.source["corpus"]):
             for text in (f["message"], f.get("path") or f["field"]):
                 out |= set(re.findall(r"[A-Za-z]+", text))
+    examples = CORPUS.parent.parent.parent / "tests" / "data" / "platforms" / (
+        "real-eguarantee-examples.json")
+    for e in json.loads(examples.read_text(encoding="utf-8")):  # keys of its examples too
+        if e["platform"].startswith(p.source["corpus"]) and isinstance(e["example"], dict):
+            out |= {w for k in e["example"] for w in re.findall(r"[A-Za-z]+", k)}
     return out
 
 
