@@ -130,7 +130,9 @@ def _with_items(platform: Platform, canonical: Mapping[str, Any], message: Nativ
     the item pointers taken."""
     groups: dict[tuple[str, str], list[FieldMap]] = {}
     for fm in message.fields.values():
-        if fm.makes_items and not fm.dropped:
+        if fm.makes_items and not fm.dropped and "[]" not in fm.native:
+            # (items made by the members of a native list's items are not written back:
+            # their values are reported as not carried)
             list_path = fm.targets[0].rpartition("[].")[0]
             groups.setdefault((list_path, fm.item or f"#{fm.native}"), []).append(fm)
     taken: set[str] = set()

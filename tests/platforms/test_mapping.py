@@ -329,3 +329,32 @@ def test_one_native_code_through_two_tables(tmp_path: Path) -> None:
     assert mapped.doc is not None
     assert mapped.doc["result"]["code"] == "APPROVED"
     assert mapped.doc["guarantee"]["status"] == "ACCEPTED"
+
+
+def test_items_made_inside_a_native_list_are_one_per_native_item(tmp_path: Path) -> None:
+    import shutil
+
+    from hegui.validator.unmapping import to_native
+
+    folder = tmp_path / "p"
+    shutil.copytree(PROFILE, folder)
+    messages = folder / "messages.yaml"
+    messages.write_text(messages.read_text(encoding="utf-8") + """  /lg/files:
+    messageType: claimRequest
+    zh: 文件
+    en: Files
+    envelope: none
+    recognise: {keys: [files]}
+    fields:
+      files[].url: {to: "attachments[].url", with: {"attachments[].type": CLAIM_DOCUMENTS}}
+""", encoding="utf-8")
+    platform = load_platform(str(folder))
+    doc = {"files": [{"url": "https://a.example/1.pdf"}, {"url": "https://a.example/2.pdf"}]}
+    mapped = map_native(platform, doc)
+    assert mapped.doc is not None
+    assert mapped.doc["attachments"] == [
+        {"url": "https://a.example/1.pdf", "type": "CLAIM_DOCUMENTS"},
+        {"url": "https://a.example/2.pdf", "type": "CLAIM_DOCUMENTS"}]
+    back = to_native(platform, mapped.doc, platform.messages["/lg/files"])
+    assert set(back.lost) == {"/attachments/0/url", "/attachments/0/type",
+                              "/attachments/1/url", "/attachments/1/type"}
