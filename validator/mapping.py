@@ -17,6 +17,8 @@ from typing import Any
 
 import orjson
 
+from hegui.validator.native_docs import escape, get_path, get_pointer, put
+from hegui.validator.native_docs import shown as show_value
 from hegui.validator.native_forms import FormError, to_canonical
 from hegui.validator.platform_model import (
     Envelope,
@@ -26,7 +28,6 @@ from hegui.validator.platform_model import (
     code_key,
 )
 from hegui.validator.platform_paths import pointer
-from hegui.validator.safe_json import pointer_tokens
 from hegui.validator.spec import Severity, Text
 
 
@@ -114,14 +115,14 @@ def map_native(platform: Platform, native: Mapping[str, Any],
     walker.walk(body, "", out.base if not out.body_as_text else None, [])
     walker.finish()
     for path, value in message.constants.items():
-        _put(doc, pointer(path, []), value, create=True, only_if_absent=True)
+        put(doc, pointer(path, []), value, create=True, only_if_absent=True)
     out.doc = doc
     return out
 
 
 def _body(env: Envelope, native: Mapping[str, Any], out: Mapped) -> dict[str, Any] | None:
     """The business body in envelope ``env``, or None (``out.stop`` says why)."""
-    body = raw = _get(native, env.body)
+    body = raw = get_path(native, env.body)
     if isinstance(body, str):
         try:
             body = orjson.loads(body)
@@ -135,14 +136,14 @@ def _body(env: Envelope, native: Mapping[str, Any], out: Mapped) -> dict[str, An
         out.stop = MapIssue("map.envelope@empty", "error", Text(
             f"信封中的业务数据 {env.body} 为空，未做任何检查",
             f"the envelope's business data {env.body} is empty: nothing was checked"),
-            pointer(env.body, []), _shown(body))
+            pointer(env.body, []), show_value(body))
         return None
     out.stop = MapIssue("map.envelope@encrypted", "error", Text(
         f"信封 {env.body} 中的业务数据不是 JSON 对象（可能已加密）；"
         "解密尚不支持，未做任何检查",
         f"the business data in the envelope's {env.body} is not a JSON object (it "
         "may be encrypted); decryption is not supported yet: nothing was checked"),
-        pointer(env.body, []), _shown(_get(native, env.body)))
+        pointer(env.body, []), show_value(get_path(native, env.body)))
     return None
 
 
@@ -193,7 +194,7 @@ class _Walker:
 
     def walk_envelope(self, native: Mapping[str, Any], env: Envelope) -> None:
         for key, value in native.items():
-            p = "/" + _escape(key)
+            p = "/" + escape(key)
             if key == env.body.split(".")[0]:
                 continue
             fm = env.fields.get(key)
@@ -213,7 +214,7 @@ class _Walker:
                      known: frozenset[str]) -> None:
         for key, value in node.items():
             p = f"{path}.{key}" if path else key
-            here = None if ptr is None else f"{ptr}/{_escape(key)}"
+            here = None if ptr is None else f"{ptr}/{escape(key)}"
             self._walk_value(value, p, here, indices, fields, known)
 
     def _walk_value(self, value: Any, path: str, ptr: str | None, indices: list[int],
@@ -265,7 +266,7 @@ class _Walker:
             self.out.issues.append(MapIssue(f"map.{path}@empty", "error", Text(
                 f"批量报文的 `{path}` 应为非空数组：其中每一项是一笔业务",
                 f"`{path}` of a batch message must be a non-empty list: each item is one "
-                "message"), shown, _shown(value)))
+                "message"), shown, show_value(value)))
             return
         self.out.batch = len(value)
         i = self.out.item or 0
@@ -280,20 +281,20 @@ class _Walker:
         """An empty native list or object still makes its canonical container."""
         for t in fm.targets:
             if isinstance(value, list) and not value:
-                _put(self.doc, pointer(t.removesuffix("[]"), indices), [], create=True,
+                put(self.doc, pointer(t.removesuffix("[]"), indices), [], create=True,
                      only_if_absent=True)
 
     def _form_issue(self, fm: FieldMap, value: Any, ptr: str, path: str, why: Text) -> None:
         self.out.issues.append(MapIssue(f"map.{fm.native}@form", "error", Text(
-            f"`{path}` 的值“{_shown(value)}”无法读取：{why.zh}",
-            f"the value of `{path}` ('{_shown(value)}') cannot be read: {why.en}"),
-            ptr, _shown(value)))
+            f"`{path}` 的值“{show_value(value)}”无法读取：{why.zh}",
+            f"the value of `{path}` ('{show_value(value)}') cannot be read: {why.en}"),
+            ptr, show_value(value)))
 
     def unexpected(self, path: str, ptr: str, value: Any) -> None:
         self.out.issues.append(MapIssue(f"map.{path}@unexpected", "error", Text(
             f"平台规范未为报文 {self.message.name} 定义字段 `{path}`",
             f"the platform's spec defines no field `{path}` for message {self.message.name}"),
-            ptr, _shown(value)))
+            ptr, show_value(value)))
 
     def apply(self, fm: FieldMap, value: Any, ptr: str, path: str,
               indices: list[int]) -> None:
@@ -307,9 +308,9 @@ class _Walker:
                 if ph.matches(value):
                     self.claim(pointers, ptr, path)
                     self.out.issues.append(MapIssue(f"{rule}@placeholder", "error", Text(
-                        f"`{path}` 的值“{_shown(value)}”是{ph.text.zh}，不是真实数据",
-                        f"the value of `{path}` ('{_shown(value)}') is {ph.text.en}, not "
-                        "real data"), ptr, _shown(value)))
+                        f"`{path}` 的值“{show_value(value)}”是{ph.text.zh}，不是真实数据",
+                        f"the value of `{path}` ('{show_value(value)}') is {ph.text.en}, not "
+                        "real data"), ptr, show_value(value)))
                     return
         if fm.codes is not None:
             words = [self._translate(fm, value, ptr, path, fm.table_for(i))
@@ -319,7 +320,7 @@ class _Walker:
                 return
             if fm.tables and not fm.makes_items:  # each target its own translation
                 for p, word in zip(pointers, words, strict=True):
-                    _put(self.doc, p, word, create=True)
+                    put(self.doc, p, word, create=True)
                     self.out.origins[p] = (ptr, path)
                 return
             value = words[0]
@@ -329,9 +330,9 @@ class _Walker:
             except FormError as exc:
                 self.claim(pointers, ptr, path)
                 self.out.issues.append(MapIssue(f"{rule}@form", "error", Text(
-                    f"`{path}` 的值“{_shown(value)}”无法读取：{exc.text.zh}",
-                    f"the value of `{path}` ('{_shown(value)}') cannot be read: "
-                    f"{exc.text.en}"), ptr, _shown(value)))
+                    f"`{path}` 的值“{show_value(value)}”无法读取：{exc.text.zh}",
+                    f"the value of `{path}` ('{show_value(value)}') cannot be read: "
+                    f"{exc.text.en}"), ptr, show_value(value)))
                 return
         where = "".join(f"/{i}" for i in indices)  # one item per native list item
         if fm.spread and isinstance(value, list):  # every part makes one item
@@ -342,7 +343,7 @@ class _Walker:
             self.items.append((fm, value, ptr, path, (fm.item or f"#{fm.native}") + where))
             return
         for p in pointers:
-            _put(self.doc, p, value, create=True)
+            put(self.doc, p, value, create=True)
             self.out.origins[p] = (ptr, path)
 
     def _pointers(self, fm: FieldMap, indices: list[int]) -> list[str]:
@@ -358,7 +359,7 @@ class _Walker:
             self.out.origins.setdefault(p, (ptr, path))
             parent = p.rsplit("/", 1)[0]
             if parent:
-                _put(self.doc, parent, {}, create=True, only_if_absent=True)
+                put(self.doc, parent, {}, create=True, only_if_absent=True)
 
     def _translate(self, fm: FieldMap, value: Any, ptr: str, path: str,
                    name: str | None) -> Any:
@@ -370,16 +371,16 @@ class _Walker:
         word = table.values.get(key) if key is not None else None
         if word is None:
             self.out.issues.append(MapIssue(f"{rule}@code", "error", Text(
-                f"`{path}` 的代码“{_shown(value)}”不在代码对照表 {table.id}（{table.label.zh}）"
+                f"`{path}` 的代码“{show_value(value)}”不在代码对照表 {table.id}（{table.label.zh}）"
                 f"中：{table.listing()}",
-                f"the code '{_shown(value)}' of `{path}` is not in translation table "
-                f"{table.id} ({table.label.en}): {table.listing()}"), ptr, _shown(value)))
+                f"the code '{show_value(value)}' of `{path}` is not in translation table "
+                f"{table.id} ({table.label.en}): {table.listing()}"), ptr, show_value(value)))
             return None
         if isinstance(word, Text):
             self.out.issues.append(MapIssue(f"{rule}@untranslatable", "error", Text(
-                f"`{path}` 的代码“{_shown(value)}”在规范中没有对应值：{word.zh}",
-                f"the code '{_shown(value)}' of `{path}` has no counterpart in the spec: "
-                f"{word.en}"), ptr, _shown(value)))
+                f"`{path}` 的代码“{show_value(value)}”在规范中没有对应值：{word.zh}",
+                f"the code '{show_value(value)}' of `{path}` has no counterpart in the spec: "
+                f"{word.en}"), ptr, show_value(value)))
             return None
         return word
 
@@ -393,81 +394,13 @@ class _Walker:
             key = (list_path, name)
             item_ptr = made.get(key)
             if item_ptr is None:
-                lst = _get_pointer(self.doc, pointer(list_path, []))
+                lst = get_pointer(self.doc, pointer(list_path, []))
                 index = len(lst) if isinstance(lst, list) else 0
                 item_ptr = made[key] = f"{pointer(list_path, [])}/{index}"
-                _put(self.doc, item_ptr, {}, create=True)
-            _put(self.doc, f"{item_ptr}/{member}", value, create=True)
+                put(self.doc, item_ptr, {}, create=True)
+            put(self.doc, f"{item_ptr}/{member}", value, create=True)
             self.out.origins[f"{item_ptr}/{member}"] = (ptr, path)
             for wpath, const in fm.with_.items():
-                _put(self.doc, f"{item_ptr}/{wpath.rpartition('[].')[2]}", const, create=True)
+                put(self.doc, f"{item_ptr}/{wpath.rpartition('[].')[2]}", const, create=True)
                 self.out.origins.setdefault(f"{item_ptr}/{wpath.rpartition('[].')[2]}",
                                             (ptr, path))
-
-
-def _get(doc: Mapping[str, Any], path: str) -> Any:
-    node: Any = doc
-    for part in path.split("."):
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(part)
-    return node
-
-
-def _get_pointer(doc: Any, ptr: str) -> Any:
-    node = doc
-    for tok in (str(t) for t in pointer_tokens(ptr)):
-        if isinstance(node, dict):
-            node = node.get(tok)
-        elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
-            node = node[int(tok)]
-        else:
-            return None
-    return node
-
-
-def _put(doc: dict[str, Any], ptr: str, value: Any, *, create: bool,
-         only_if_absent: bool = False) -> None:
-    """Set ``value`` at JSON Pointer ``ptr`` of ``doc``, making objects and list items."""
-    tokens = [str(t) for t in pointer_tokens(ptr)]
-    node: Any = doc
-    for i, tok in enumerate(tokens):
-        last = i == len(tokens) - 1
-        nxt = None if last else tokens[i + 1]
-        if isinstance(node, list):
-            idx = int(tok)
-            while len(node) <= idx:
-                node.append({})
-            if last:
-                if not (only_if_absent and node[idx] not in ({}, None)):
-                    node[idx] = value
-                return
-            if not isinstance(node[idx], dict | list):
-                return
-            node = node[idx]
-            continue
-        if not isinstance(node, dict):
-            return
-        if last:
-            if not (only_if_absent and tok in node):
-                node[tok] = value
-            return
-        if tok not in node or node[tok] is None:
-            if not create:
-                return
-            node[tok] = [] if nxt is not None and nxt.isdigit() else {}
-        node = node[tok]
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, str):
-        return value if len(value) <= 120 else value[:100] + f"…[{len(value)}]"
-    try:
-        text = orjson.dumps(value).decode()
-    except TypeError:
-        text = repr(value)
-    return text if len(text) <= 120 else text[:100] + f"…[{len(text)}]"

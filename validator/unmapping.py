@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from hegui.validator.native_docs import get_path, get_pointer
 from hegui.validator.native_forms import FormError, to_canonical
 from hegui.validator.native_forms import to_native as native_value
 from hegui.validator.platform_model import FieldMap, NativeMessage, Platform
@@ -45,12 +46,12 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
     inexact: dict[str, str] = {}
     used: set[str] = {"/messageType", "/specVersion"}
     used |= {pointer(p, []) for p in message.constants
-             if _at(canonical, pointer(p, [])) == message.constants[p]}
+             if get_pointer(canonical, pointer(p, [])) == message.constants[p]}
     taken = _with_items(platform, canonical, message, body, used)
     for fm in message.fields.values():
         if fm.container and not fm.dropped and "[]" not in fm.native:
             here = pointer(fm.targets[0].removesuffix("[]"), [])
-            if _at(canonical, here) == []:
+            if get_pointer(canonical, here) == []:
                 used.add(here)
                 _put(body, fm.native.removesuffix("[]"), [], [])
             continue
@@ -64,7 +65,7 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
                 continue
             used.add(pointer(fm.targets[0], where))
             for t in fm.targets[1:]:  # copies: carried only when they hold the same value
-                if _at(canonical, pointer(t, where)) in (None, value):
+                if get_pointer(canonical, pointer(t, where)) in (None, value):
                     used.add(pointer(t, where))
             if not _exact(platform, fm, value, written):
                 inexact[pointer(fm.targets[0], where)] = (
@@ -74,7 +75,7 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
             _put(body, fm.native, indices, written)
     for fm in message.fields.values():  # JSON text members: written as text
         if fm.container and fm.form == "json" and "[]" not in fm.native:
-            node = _get_path(body, fm.native)
+            node = get_path(body, fm.native)
             if node is not None:
                 _put(body, fm.native, [], orjson.dumps(node).decode())
     out: dict[str, Any] = body
@@ -84,7 +85,7 @@ def to_native(platform: Platform, canonical: Mapping[str, Any], message: NativeM
         for fm in env.fields.values():
             if fm.dropped or fm.container:
                 continue
-            value = _at(canonical, pointer(fm.targets[0], []))
+            value = get_pointer(canonical, pointer(fm.targets[0], []))
             if value is not None:
                 written = _write(platform, fm, value)
                 if written is not _NO_CODE:
@@ -140,7 +141,7 @@ def _with_items(platform: Platform, canonical: Mapping[str, Any], message: Nativ
     for (list_path, _), fields in groups.items():
         members = {fm.targets[0].rpartition("[].")[2]: fm for fm in fields}
         consts = {w.rpartition("[].")[2]: v for fm in fields for w, v in fm.with_.items()}
-        items = _at(canonical, pointer(list_path, []))
+        items = get_pointer(canonical, pointer(list_path, []))
         if not isinstance(items, list):
             continue
         for i in range(len(items) - 1, -1, -1):
@@ -229,25 +230,6 @@ def _put(doc: dict[str, Any], path: str, indices: list[int], value: Any) -> None
             node[name] = value
         else:
             node = node.setdefault(name, {})
-
-
-def _get_path(doc: Mapping[str, Any], path: str) -> Any:
-    node: Any = doc
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, Mapping) else None
-    return node
-
-
-def _at(doc: Any, ptr: str) -> Any:
-    node = doc
-    for tok in ptr.split("/")[1:]:
-        if isinstance(node, Mapping):
-            node = node.get(tok)
-        elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
-            node = node[int(tok)]
-        else:
-            return None
-    return node
 
 
 def _leaves(node: Any, ptr: str) -> Iterator[str]:
