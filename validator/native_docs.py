@@ -6,6 +6,7 @@ objects and list items on the way), and showing a native value in a message.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,7 +43,7 @@ def get_pointer(doc: Any, ptr: str) -> Any:
 def put(doc: dict[str, Any], ptr: str, value: Any, *, create: bool,
          only_if_absent: bool = False) -> None:
     """Set ``value`` at JSON Pointer ``ptr`` of ``doc``, making objects and list items."""
-    tokens = [str(t) for t in pointer_tokens(ptr)]
+    tokens = _tokens(ptr)
     node: Any = doc
     for i, tok in enumerate(tokens):
         last = i == len(tokens) - 1
@@ -70,6 +71,11 @@ def put(doc: dict[str, Any], ptr: str, value: Any, *, create: bool,
                 return
             node[tok] = [] if nxt is not None and nxt.isdigit() else {}
         node = node[tok]
+
+
+@functools.lru_cache(maxsize=8192)
+def _tokens(ptr: str) -> tuple[str, ...]:
+    return tuple(str(t) for t in pointer_tokens(ptr))
 
 
 def escape(token: str) -> str:

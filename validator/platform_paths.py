@@ -8,6 +8,7 @@ there; :func:`pointer` and :func:`path_and_indices` convert between paths and JS
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,6 +66,11 @@ def resolve(spec: Spec, mt: MessageType, path: str) -> Target | None:
 def pointer(path: str, indices: Sequence[int]) -> str:
     """The JSON Pointer of ``path`` with its ``[]`` filled by ``indices`` in order (a ``[]``
     without an index left cuts the pointer there)."""
+    return _pointer(path, tuple(indices))
+
+
+@functools.lru_cache(maxsize=8192)
+def _pointer(path: str, indices: tuple[int, ...]) -> str:
     out: list[str] = []
     it = iter(indices)
     for part in path.split("."):
