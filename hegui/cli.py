@@ -15,6 +15,7 @@ import click
 
 from hegui import __version__
 from hegui.cli_convert import convert
+from hegui.cli_envelope import envelope
 from hegui.cli_generate import generate
 from hegui.cli_profiles import profiles
 from hegui.cli_report import report
@@ -53,6 +54,7 @@ cli.add_command(specs)
 cli.add_command(profiles)
 cli.add_command(validate)
 cli.add_command(convert)
+cli.add_command(envelope)
 cli.add_command(report)
 cli.add_command(generate)
 

@@ -11,6 +11,7 @@ from hegui.reports import FORMATS, output_pairs, write_outputs
 from hegui.reports.labels import label
 from hegui.validator.engine import Options
 from hegui.validator.errors import EXIT_ERROR, UsageError
+from hegui.validator.keys import load_keys
 from hegui.validator.limits import DEFAULT_LIMITS
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Lang, Severity
@@ -59,6 +60,10 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
 @click.option("--native-message", metavar="NAME",
               help="With a platform profile: the native message the payloads are (e.g. "
                    "/lg/apply); default: recognised from each body.")
+@click.option("--keys", "keys_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Key file (JSON: appKey, appSecret, sm4Key, sm4Iv, ...) to verify and "
+                   "decrypt sealed platform envelopes; default: $HEGUI_KEYS. Keys never "
+                   "appear in any output.")
 @click.option("--message-type", metavar="TYPE", help="Force the message type.")
 @click.option("--encoding", type=click.Choice(["json", "xml"]),
               help="Force the encoding (default: by extension, then content).")
@@ -90,7 +95,7 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               help="Findings kept per payload; the rest are counted in one note per rule.")
 @base_dir_option
 def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
-             native_message: str | None, message_type: str | None,
+             native_message: str | None, keys_file: str | None, message_type: str | None,
              encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
              fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
              expect: str | None, quiet: bool, include_contexts: bool,
@@ -109,7 +114,7 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
                             DEFAULT_LIMITS, max_findings_per_rule=max_findings_per_rule,
                             max_findings=max_findings)),
         contexts=parse_contexts(contexts, checklist), include_contexts=include_contexts,
-        native_messages=_native_messages(expect))
+        native_messages=_native_messages(expect), keys=load_keys(keys_file))
     runner = Runner(config)
     # A test pack's manifest sits in the pack's folder: it is the expectation, not a payload.
     skip = frozenset({Path(expect).resolve()}) if expect else frozenset()

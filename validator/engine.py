@@ -9,12 +9,14 @@ why, and so does a payload whose evaluation did not finish for any other reason.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hegui.validator.catalogue import runtime_for
+from hegui.validator.keys import Keys
 from hegui.validator.pipeline import Options, Stage, StageRun, Work, run_stages
 from hegui.validator.platform_model import Platform
 from hegui.validator.result import Finding, Result, SpecRef
@@ -32,11 +34,15 @@ class Validator:
     """Validates payloads against one spec. Reuse it: schemas and rules compile once."""
 
     def __init__(self, spec: Spec | Runtime, contexts: Mapping[str, Any] | None = None,
-                 stages: Sequence[Stage] = STAGES, platform: Platform | None = None):
+                 stages: Sequence[Stage] = STAGES, platform: Platform | None = None,
+                 keys: Keys | None = None, now: dt.datetime | None = None):
         self.runtime = spec if isinstance(spec, Runtime) else runtime_for(spec)
         self.spec = self.runtime.spec
         #: The platform profile payloads are native messages of (None: canonical payloads).
         self.platform = platform
+        #: Key material for sealed envelopes, and a fixed time of validation (tests).
+        self.keys = keys
+        self.now = now
         self.ref = SpecRef(self.spec.id, self.spec.version, self.spec.content_sha256,
                            self.spec.profile, platform.id if platform else None,
                            platform.sha256 if platform else None)
@@ -47,17 +53,14 @@ class Validator:
     def validate(self, data: bytes, source: str = "-", options: Options = _DEFAULT) -> Result:
         """Validate one payload's bytes; never raises for bad input."""
         started = time.perf_counter()
-        work = Work(self.runtime, source, data, options, self.contexts,
-                    platform=self.platform)
+        work = self._work(source, data, options)
         run_stages(self.stages, work)
         result = self.result(work)
         batch = work.mapped.batch if work.mapped is not None and work.stopped is None else 1
         if batch > 1:  # a batch message: every item is one message, judged as one payload
             items = [result]
             for i in range(1, batch):
-                more = Work(self.runtime, source, data,
-                            dataclasses.replace(options, native_item=i), self.contexts,
-                            platform=self.platform)
+                more = self._work(source, data, dataclasses.replace(options, native_item=i))
                 run_stages(self.stages, more)
                 items.append(self.result(more))
             result = merged(items, options.fail_on)
@@ -65,6 +68,13 @@ class Validator:
         native = (work.mapped.message.name if work.mapped is not None
                   and work.mapped.message is not None else None)
         return dataclasses.replace(result, elapsed_ms=elapsed, native_message=native)
+
+    def _work(self, source: str, data: bytes, options: Options) -> Work:
+        work = Work(self.runtime, source, data, options, self.contexts,
+                    platform=self.platform, keys=self.keys)
+        if self.now is not None:
+            work.now = self.now
+        return work
 
     def result(self, work: Work) -> Result:
         """The Result of a work object the stages have run over."""
@@ -91,7 +101,7 @@ class Validator:
 
     def _mapping_layer(self, f: Finding) -> Finding:
         """``f`` with the platform profile as its layer when the mapping found it."""
-        if self.platform is None or f.stage != "map":
+        if self.platform is None or f.stage not in ("map", "envelope"):
             return f
         return dataclasses.replace(f, layer=self.platform.id)
 

@@ -10,6 +10,7 @@ that names the stage; it never escapes the pipeline, so one payload cannot break
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from hegui.validator.spec import MessageType, Severity, Text
 from hegui.validator.xml_trace import trace_pointers
 
 if TYPE_CHECKING:
+    from hegui.validator.keys import Keys
     from hegui.validator.mapping import Mapped
     from hegui.validator.platform_model import Platform
 
@@ -89,6 +91,11 @@ class Work:
     #: The platform profile native payloads are mapped with, and the mapping's result.
     platform: Platform | None = None
     mapped: Mapped | None = None
+    #: Key material for sealed envelopes (never printed), the time of validation (the
+    #: timestamp window), and the envelope member that was decrypted.
+    keys: Keys | None = None
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    decrypted: str | None = None
     native_upto: int = 0  # findings before this index are located in the native document
     _counts: dict[str, int] = field(default_factory=dict)
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hegui.validator.envelope_security import Security
 from hegui.validator.spec import Text
 
 #: The forms a native value may be written in (docs/platform-profiles.md, Forms).
@@ -145,6 +146,8 @@ class Envelope:
     corpus: str | None = None
     known: frozenset[str] = frozenset()
     reverse: Mapping[str, str] = field(default_factory=dict)
+    #: How the envelope is sealed (signature, cipher, timestamp), if it is.
+    security: Security | None = None
 
     def matches(self, doc: Mapping[str, Any]) -> bool:
         """Whether ``doc`` is this envelope: it holds the body member and either every

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["SEVERITY_ORDER", "Batch", "Finding", "Location", "Result", "SpecRef", "Stage",
            "Unchecked", "Verdict", "decide_verdict"]
 
-Stage = Literal["parse", "map", "schema", "datatype", "rule", "context"]
+Stage = Literal["parse", "envelope", "map", "schema", "datatype", "rule", "context"]
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from hegui.validator.identify import (
     why_no_spec,
 )
 from hegui.validator.inputs import Payload, expand
+from hegui.validator.keys import Keys
 from hegui.validator.loader import bundled_spec_ids, load_spec
 from hegui.validator.platform_detect import detect_platform
 from hegui.validator.platform_loader import is_platform_name, load_platform
@@ -64,6 +65,9 @@ class RunConfig:
     #: With a platform profile: the native message of given files (resolved path -> name),
     #: e.g. from a native test pack's manifest; other files use ``options.native_message``.
     native_messages: Mapping[str, str] = field(default_factory=dict)
+    #: Key material for sealed envelopes (never recorded: the options say only whether
+    #: keys were given).
+    keys: Keys | None = None
 
 
 class Runner:
@@ -134,7 +138,8 @@ class Runner:
         v = self._validators.get(key)
         if v is None:
             self.specs[spec.name] = spec
-            v = Validator(spec, self._load_contexts(spec), platform=platform)
+            v = Validator(spec, self._load_contexts(spec), platform=platform,
+                          keys=self.config.keys)
             self._validators[key] = v
         return v
 
@@ -211,7 +216,7 @@ class Runner:
         named = f"{spec.id}@{spec.version}" if isinstance(spec, Spec) else spec
         options = {"spec": named, "profile": self.config.profile,
                    "platform": None if self.platform is None else self.platform.id,
-                   "native_message": opts.native_message,
+                   "native_message": opts.native_message, "keys": self.config.keys is not None,
                    "message_type": opts.message_type,
                    "encoding": opts.encoding, "fail_on": opts.fail_on,
                    "contexts": dict(self.config.contexts)}

@@ -12,6 +12,7 @@ from hegui.validator import structure
 from hegui.validator.cel_errors import cel_error_text
 from hegui.validator.characters import illegal_characters
 from hegui.validator.codec import xml_to_json
+from hegui.validator.envelope_stage import EnvelopeStage
 from hegui.validator.expectations import expected
 from hegui.validator.finding_texts import DATATYPE_BASIS, parse_text, structural_text
 from hegui.validator.identify import (
@@ -343,6 +344,6 @@ class LocateStage:
 
 #: The stages of every payload, in order.
 STAGES: tuple[Stage, ...] = (
-    EncodingStage(), ParseStage(), MapStage(), IdentifyStage(), DecodeStage(), SchemaStage(),
-    DatatypeStage(), RuleStage(), LocateStage(),
+    EncodingStage(), ParseStage(), EnvelopeStage(), MapStage(), IdentifyStage(),
+    DecodeStage(), SchemaStage(), DatatypeStage(), RuleStage(), LocateStage(),
 )

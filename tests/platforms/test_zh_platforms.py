@@ -25,6 +25,7 @@ CORPUS = Path(__file__).resolve().parent.parent.parent / "docs" / "coverage" / (
 #: The format's own keys and the reference map's categories and directions, quoted in notes.
 FORMAT_WORDS = frozenset({"envelope", "envelopes", "each", "item", "with", "codes", "form",
                           "drop", "gap", "platform", "issuer", "notCarried", "recognise", "none",
+                          "security",
                           "time", "placeholders", "xxx", "token", "step", "restorenotice",
                           "Hex", "fields", "multipart"})
 
