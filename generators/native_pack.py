@@ -57,8 +57,10 @@ def native_files(config: PackConfig, platform: Platform,
             # belongs to the message, not to the file): expected beside the file's own ids.
             said = (["map.message@not-carried"] if message.not_carried
                     and "map.message@not-carried" in got else [])
+            # A plaintext body in a sealed envelope is noted (info) on every such file.
+            said += [NOTED] if NOTED in result.rule_ids else []
             want = sorted({*pack_file.rule_ids, *said})
-            if result.verdict == pack_file.verdict and got == want:
+            if result.verdict == pack_file.verdict and sorted({*got, *said}) == want:
                 kept.append((replace(pack_file, path=path, rule_ids=tuple(want)), body,
                              message.name))
                 continue
@@ -90,9 +92,13 @@ def native_manifest(doc: dict[str, Any], platform: Platform,
             "files": files}
 
 
+#: The info note a plaintext body in a sealed envelope gets.
+NOTED = "envelope.seal@plaintext"
+
+
 def _own(f: PackFile) -> list[str]:
     """The rule ids a file was made to break (not the notes its native message gets)."""
-    return [r for r in f.rule_ids if r != "map.message@not-carried"]
+    return [r for r in f.rule_ids if r not in ("map.message@not-carried", NOTED)]
 
 
 def _entry(f: PackFile) -> dict[str, Any]:
