@@ -15,11 +15,11 @@ from pathlib import Path
 import click
 import orjson
 
+from hegui.native_convert import json_object
 from hegui.validator.envelope_security import Security, missing_keys, open_sealed, seal
 from hegui.validator.errors import UsageError
 from hegui.validator.keys import Keys, load_keys
 from hegui.validator.platform_loader import load_platform
-from hegui.validator.safe_json import JsonParseError, parse_json
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="Language of messages.")
@@ -55,13 +55,7 @@ def _setup(profile: str, name: str, keys_file: str | None) -> tuple[str, Securit
 
 def _read(path: str) -> dict[str, object]:
     data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    try:
-        doc = parse_json(data).value
-    except JsonParseError as exc:
-        raise UsageError(f"{path}: 不是 JSON：{exc.text.zh} / not JSON: {exc.text.en}") from None
-    if not isinstance(doc, dict):
-        raise UsageError(f"{path}: 应为 JSON 对象 / must be a JSON object")
-    return doc
+    return json_object(data, path)
 
 
 @envelope.command("seal")

@@ -20,10 +20,11 @@ from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.spec import Text
 from hegui.validator.unmapping import Unmapped, native_messages_for, to_native
 
-__all__ = ["native_message_for", "to_native_doc", "to_standard_doc"]
+__all__ = ["json_object", "native_message_for", "to_native_doc", "to_standard_doc"]
 
 
-def _json_object(data: bytes, name: str) -> dict[str, Any]:
+def json_object(data: bytes, name: str) -> dict[str, Any]:
+    """``data`` parsed as a JSON object; a :class:`UsageError` naming ``name`` otherwise."""
     try:
         doc = parse_json(data).value
     except JsonParseError as exc:
@@ -36,7 +37,7 @@ def _json_object(data: bytes, name: str) -> dict[str, Any]:
 def to_standard_doc(data: bytes, name: str, platform: Platform,
                     native_message: str | None) -> tuple[dict[str, Any], list[MapIssue]]:
     """The canonical document of a native message, and what the mapping reported."""
-    mapped = map_native(platform, _json_object(data, name), native_message)
+    mapped = map_native(platform, json_object(data, name), native_message)
     if mapped.stop is not None or mapped.doc is None:
         stop = mapped.stop
         text = stop.text if stop is not None else Text("无法转换", "cannot convert")
@@ -92,7 +93,7 @@ def _canonical(data: bytes, name: str, platform: Platform) -> dict[str, Any]:
         if mt is None:
             raise UsageError(f"{name}: 不是规范 {spec.id} 的报文 / not a message of {spec.id}")
         return xml_to_json(root, spec, mt)[0]
-    doc = _json_object(data, name)
+    doc = json_object(data, name)
     if doc.get("messageType") not in spec.message_types:
         raise UsageError(f"{name}: messageType 不是规范 {spec.name} 的报文类型 / messageType "
                          f"is not a message type of {spec.name}")

@@ -49,8 +49,7 @@ class ExampleOutcome:
 
 def examples(platform: Platform) -> list[dict[str, Any]]:
     """The entries of the profile's example manifest ([] when it has none)."""
-    entry = platform_folder(platform.id if "/" not in platform.folder else platform.folder)
-    manifest = entry.joinpath(MANIFEST)
+    manifest = platform_folder(platform.folder).joinpath(MANIFEST)
     if not manifest.is_file():
         return []
     try:
