@@ -16,10 +16,12 @@ import click
 import orjson
 
 from hegui.native_convert import json_object
+from hegui.validator.envelope_scheme import needs
 from hegui.validator.envelope_security import Security, missing_keys, open_sealed, seal
 from hegui.validator.errors import UsageError
 from hegui.validator.keys import Keys, load_keys
 from hegui.validator.platform_loader import load_platform
+from hegui.validator.platform_model import Envelope
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="Language of messages.")
@@ -33,10 +35,12 @@ ENVELOPE = click.option("--envelope", "name", default="default", show_default=Tr
 
 @click.group()
 def envelope() -> None:
-    """Seal and open platform envelopes (SM3/HMAC-SM3 signatures, SM4 encryption)."""
+    """Seal and open platform envelopes (SM3, HMAC-SM3 and SM3withSM2 signatures; SM4 and SM2
+    encryption of the body or of single fields)."""
 
 
-def _setup(profile: str, name: str, keys_file: str | None) -> tuple[str, Security, Keys]:
+def _setup(profile: str, name: str, keys_file: str | None, sealing: bool = False
+           ) -> tuple[Envelope, Security, Keys]:
     platform = load_platform(profile)
     env = platform.envelopes.get(name)
     if env is None or env.security is None:
@@ -45,12 +49,13 @@ def _setup(profile: str, name: str, keys_file: str | None) -> tuple[str, Securit
                          f"（有：{sealed}）/ envelope {name} of {platform.id} is not sealed "
                          f"(sealed: {sealed})")
     keys = load_keys(keys_file)
-    missing = missing_keys(env.security, keys)
+    keys = keys.for_profile(platform.id) if keys is not None else None
+    missing = missing_keys(env.security, keys, sealing)
     if keys is None or missing:
-        raise UsageError(f"缺少密钥 {'、'.join(missing) or 'appSecret'}（--keys 或 $HEGUI_KEYS）/ "
-                         f"missing keys {', '.join(missing) or 'appSecret'} (--keys or "
-                         "$HEGUI_KEYS)")
-    return platform.id, env.security, keys.for_profile(platform.id)
+        names = missing or needs(env.security, sealing)
+        raise UsageError(f"缺少密钥 {'、'.join(names)}（--keys 或 $HEGUI_KEYS）/ "
+                         f"missing keys {', '.join(names)} (--keys or $HEGUI_KEYS)")
+    return env, env.security, keys
 
 
 def _read(path: str) -> dict[str, object]:
@@ -66,10 +71,10 @@ def _read(path: str) -> dict[str, object]:
 def seal_command(path: str, profile: str, name: str, keys_file: str | None) -> None:
     """Seal PATH: an envelope whose business body is a plaintext JSON object, or the bare
     body (it is put in an envelope). Writes the sealed envelope to standard output."""
-    _, security, keys = _setup(profile, name, keys_file)
+    env, security, keys = _setup(profile, name, keys_file, sealing=True)
     doc = _read(path)
     if security.body not in doc:
-        doc = {"appKey": "", "timestamp": "", "requestId": "", security.body: doc}
+        doc = env.wrap(doc)
     sealed = seal(doc, security, keys, dt.datetime.now(dt.UTC))
     sys.stdout.buffer.write(orjson.dumps(sealed, option=orjson.OPT_INDENT_2) + b"\n")
 

@@ -49,7 +49,7 @@ def _check_schema(doc: Any) -> None:
 
 def _location(d: dict[str, Any]) -> Location:
     return Location(pointer=d.get("pointer"), xpath=d.get("xpath"), line=d.get("line"),
-                    column=d.get("column"))
+                    column=d.get("column"), decrypted=d.get("decrypted"))
 
 
 def _finding(d: dict[str, Any]) -> Finding:

@@ -17,7 +17,7 @@ from hegui.validator.result import Batch, Finding, Result
 from hegui.validator.spec import Lang, Spec
 
 FORMAT_NAME = "hegui-result"
-FORMAT_VERSION = "1.4"
+FORMAT_VERSION = "1.5"
 
 
 def finding_dict(f: Finding, lang: Lang) -> dict[str, Any]:

@@ -14,6 +14,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "nonconformant": ("不符合", "nonconformant"),
     "error": ("无法评估", "error"),
     "sev_error": ("错误", "error"),
+    "decrypted": ("解密后的", "in the decrypted"),
     "sev_warning": ("警告", "warning"),
     "sev_info": ("提示", "info"),
     "spec": ("规范", "Spec"),

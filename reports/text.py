@@ -39,6 +39,8 @@ def finding_line(source: str, f: Finding, lang: Lang) -> str:
     """``source:line:column: severity rule_id message [pointer]`` for one finding."""
     path = f.location.pointer or f.location.xpath
     tail = f" [{path}]" if path else ""
+    if f.location.decrypted:
+        tail = f" [{path}, {label('decrypted', lang)} {f.location.decrypted}]"
     text = f"{_where(source, f)} {f.severity} {f.rule_id} {f.message.get(lang)}{tail}"
     return one_line(text)
 

@@ -86,6 +86,8 @@ class Validator:
                           tuple(self._mapping_layer(f) for f in work.findings),
                           error=work.stopped_text, stages=runs)
         findings = tuple(sorted(work.findings + work.suppression_notes(), key=Finding.sort_key))
+        if work.decrypted:
+            findings = tuple(_in_decrypted(f, work.decrypted) for f in findings)
         if self.spec.layers:
             findings = tuple(self._layered(f, mt) for f in findings)
         if self.platform is not None:
@@ -110,6 +112,19 @@ class Validator:
         layers = self.spec.layers
         layer = layers.get(f"{mt}:{f.rule_id}") or layers.get(f.rule_id)
         return f if layer is None else dataclasses.replace(f, layer=layer)
+
+
+def _in_decrypted(f: Finding, members: tuple[str, ...]) -> Finding:
+    """``f`` with its location marked as inside a decrypted member (no line and column: the
+    bytes as sent hold ciphertext there)."""
+    ptr = f.location.pointer
+    if ptr is None or f.stage == "envelope":
+        return f
+    for m in members:
+        if ptr == m or ptr.startswith(m + "/"):
+            loc = dataclasses.replace(f.location, line=None, column=None, decrypted=m)
+            return dataclasses.replace(f, location=loc)
+    return f
 
 
 def merged(items: Sequence[Result], fail_on: Severity) -> Result:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import orjson
 
-from hegui.validator.envelope_security import missing_keys, open_sealed
+from hegui.validator.envelope_scheme import Security
+from hegui.validator.envelope_security import looks_encrypted, missing_keys, open_sealed
+from hegui.validator.keys import Keys
 from hegui.validator.native_docs import get_path
 from hegui.validator.pipeline import Work
 from hegui.validator.result import Finding, Location
@@ -44,18 +46,21 @@ class EnvelopeStage:
         env = next((e for e in platform.envelopes_of(doc) if e.security is not None), None)
         if env is None or env.security is None:
             return  # a bare body, or another envelope: the map stage says so
+        sec = env.security
         body = get_path(doc, env.body)
-        if isinstance(body, dict) or _json_object(body):
-            work.add("envelope.seal@plaintext", "info", Text(
-                f"信封中的业务数据 {env.body} 是明文：签名、时间戳与加密未检查",
-                f"the envelope's business data {env.body} is plaintext: its signature, "
-                "timestamp and encryption were not checked"), "envelope", f"/{env.body}")
-            return
-        if not isinstance(body, str) or not body:
-            return  # empty: the map stage reports it
+        flag_off = _flag_off(doc, sec)  # plaintext the platform allows: the seal still holds
+        plain_body = isinstance(body, dict) or _json_object(body) or flag_off
+        encrypted_fields = [] if sec.fields is None or not isinstance(body, dict) else [
+            p for p in sec.fields.paths if looks_encrypted(body.get(p), sec.fields.cipher)]
         keys = work.keys.for_profile(platform.id) if work.keys is not None else None
-        missing = missing_keys(env.security, keys)
-        if missing or keys is None:
+        missing = missing_keys(sec, keys)
+        if plain_body and not encrypted_fields and (missing or not flag_off):
+            work.add("envelope.seal@plaintext", "info", _plaintext(sec, env.body), "envelope",
+                     f"/{env.body}")
+            return
+        if not plain_body and (not isinstance(body, str) or not body):
+            return  # empty: the map stage reports it
+        if missing:
             names = "、".join(missing), ", ".join(missing)
             text = Text(f"无法评估：未提供平台配置 {platform.id} 所需的密钥 {names[0]}（--keys）",
                         f"cannot evaluate: no {names[1]} for platform profile {platform.id} "
@@ -64,7 +69,8 @@ class EnvelopeStage:
                                          Location(pointer=f"/{env.body}")))
             work.stopped, work.stopped_text = text.en, text
             return
-        opened = open_sealed(doc, env.security, keys, work.now)
+        _request_id(work, sec, doc)
+        opened = open_sealed(doc, sec, keys or Keys(), work.now)
         for p in opened.problems:
             if p.stop:
                 work.findings.append(Finding(p.rule_id, "error", p.text, "envelope",
@@ -74,7 +80,41 @@ class EnvelopeStage:
             work.add(p.rule_id, "error", p.text, "envelope", p.pointer)
         if opened.doc is not None:
             work.doc = opened.doc
-            work.decrypted = env.body
+            if not plain_body:
+                work.decrypted = (f"/{env.body}",)
+            else:
+                work.decrypted = tuple(f"/{env.body}/{p}" for p in encrypted_fields)
+
+
+def _plaintext(sec: Security, body: str) -> Text:
+    if sec.cipher is None and sec.fields is not None:
+        zh, en = "、".join(sec.fields.paths), ", ".join(sec.fields.paths)
+        return Text(f"信封中的加密字段（{zh}）是明文：签名、时间戳与加密未检查",
+                    f"the envelope's encrypted fields ({en}) are plaintext: their signature, "
+                    "timestamp and encryption were not checked")
+    return Text(f"信封中的业务数据 {body} 是明文：签名、时间戳与加密未检查",
+                f"the envelope's business data {body} is plaintext: its signature, "
+                "timestamp and encryption were not checked")
+
+
+def _request_id(work: Work, sec: Security, doc: dict[str, object]) -> None:
+    """A request id seen before in this batch is a finding (a replay, or a copied envelope)."""
+    if not sec.request_id or work.options.request_ids is None:
+        return
+    rid = doc.get(sec.request_id)
+    if not isinstance(rid, str | int) or rid == "":
+        return
+    first = work.options.request_ids.setdefault(str(rid), work.source)
+    if first != work.source:
+        work.add("envelope.requestId@duplicate", "error", Text(
+            f"请求标识 {sec.request_id} 与本批次的 {first} 重复（重放？）",
+            f"the request id {sec.request_id} repeats the one of {first} in this batch (a "
+            "replay?)"), "envelope", f"/{sec.request_id}")
+
+
+def _flag_off(doc: dict[str, object], sec: Security) -> bool:
+    flag = sec.flag
+    return flag is not None and str(doc.get(flag.field, "")) == flag.off
 
 
 def _json_object(value: object) -> bool:

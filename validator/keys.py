@@ -1,8 +1,9 @@
 """Keys for platform envelopes, from a key file (``--keys FILE`` or ``$HEGUI_KEYS``).
 
 The file is JSON: ``appKey``, ``appSecret``, ``sm4Key`` and ``sm4Iv`` (32 hex digits each),
-``sm2PublicKey``, ``sm2PrivateKey`` (hex or PEM text); optionally ``profiles: {<id>: {...}}``
-with the same members per platform profile. A key never appears in any output: :class:`Keys`
+``sm2PublicKey``, ``sm2PrivateKey`` (hex or PEM text), and any other member a profile's
+scheme names (e.g. ``sm2PeerPublicKey``); optionally ``profiles: {<id>: {...}}`` with the same
+members per platform profile. A key never appears in any output: :class:`Keys`
 prints as its member names only, and every error names the member and the file, not the value.
 """
 
@@ -78,15 +79,31 @@ def _members(doc: object, path: str, where: str) -> dict[str, str]:
     if not isinstance(doc, dict):
         raise UsageError(f"{path}: {where or '(top)'} 应为对象 / must be an object")
     out: dict[str, str] = {}
-    for name in MEMBERS:
-        value = doc.get(name)
-        if value is None:
-            continue
+    for name, value in doc.items():
+        if (name == "profiles" and not where) or name.startswith("_"):
+            continue  # per-profile members; comments
         if not isinstance(value, str):
             raise UsageError(f"{path}: {where}{name} 应为字符串 / must be a string")
         if name in _HEX32 and not (len(value) == 32 and all(
                 c in "0123456789abcdefABCDEF" for c in value)):
             raise UsageError(f"{path}: {where}{name} 应为 32 位十六进制数 / must be 32 hex "
                              "digits (16 bytes)")
+        if name.startswith("sm2") and name.endswith("Key") and value:
+            _sm2_member(name, value, path, where)
         out[name] = value
     return out
+
+
+def _sm2_member(name: str, value: str, path: str, where: str) -> None:
+    """An SM2 key member must parse (the message names the problem, never the key)."""
+    from hegui.validator.gm_crypto import CryptoError
+    from hegui.validator.sm2 import load_key
+
+    try:
+        if "Private" in name:
+            load_key(private=value)
+        else:
+            load_key(public=value)
+    except CryptoError as exc:
+        raise UsageError(f"{path}: {where}{name} 不是可用的 SM2 密钥 / is not a usable SM2 key: "
+                         f"{exc}") from None

@@ -52,6 +52,9 @@ class Options:
     #: Of a batch message (a platform profile's ``each``): the item to map (internal: the
     #: Validator judges every item).
     native_item: int = 0
+    #: The request ids of a sealed-envelope batch seen so far, each with the input it came
+    #: in (the runner gives every run one; ``envelope.requestId@duplicate``). Not compared.
+    request_ids: dict[str, str] | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -92,10 +95,11 @@ class Work:
     platform: Platform | None = None
     mapped: Mapped | None = None
     #: Key material for sealed envelopes (never printed), the time of validation (the
-    #: timestamp window), and the envelope member that was decrypted.
+    #: timestamp window).
     keys: Keys | None = None
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    decrypted: str | None = None
+    #: The pointers (as sent) of the members the envelope stage decrypted.
+    decrypted: tuple[str, ...] = ()
     native_upto: int = 0  # findings before this index are located in the native document
     _counts: dict[str, int] = field(default_factory=dict)
 

@@ -19,12 +19,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from hegui.validator.envelope_security import (
-    CipherScheme,
-    Security,
-    SignatureScheme,
-    TimestampScheme,
-)
+from hegui.validator.envelope_scheme import parse_security
 from hegui.validator.errors import HeguiError, SpecError, SpecProblem, UsageError
 from hegui.validator.loader import MetaSchema, _parse
 from hegui.validator.platform_model import (
@@ -236,7 +231,7 @@ class _Compiler:
         known, reverse = _indexes(fields)
         known |= {env["body"], *_prefixes(env["body"])}
         return Envelope(name, env["body"], tuple(env["recognise"]), fields, env.get("corpus"),
-                        frozenset(known), reverse, _security(env["body"], env.get("security")))
+                        frozenset(known), reverse, parse_security(env["body"], env.get("security")))
 
     def _message(self, name: str, m: Mapping[str, Any], spec: Spec,
                  codes: Mapping[str, CodeTable], envelopes: Mapping[str, Envelope]
@@ -401,30 +396,6 @@ class _Compiler:
             self.fail(kind, (*where, "with"), f"{wpath!r} is not in the item of {target!r}")
             return
         self._constant(spec, mt, wpath, value, (*where, "with", wpath))
-
-
-def _security(body: str, raw: Mapping[str, Any] | None) -> Security | None:
-    """The sealed-envelope scheme of an envelope (docs/platform-profiles.md)."""
-    if raw is None:
-        return None
-    sig = raw.get("signature")
-    cip = raw.get("cipher")
-    ts = raw.get("timestamp")
-    basis = raw["basis"]
-    text = basis if isinstance(basis, str) else basis["text"]
-    return Security(
-        body,
-        None if sig is None else SignatureScheme(
-            sig.get("field", "signature"), sig.get("algorithm", "hmac-sm3"),
-            sig.get("secret", "appSecret"), sig.get("order", "ascii"),
-            sig.get("skipEmpty", True), tuple(sig.get("exclude", ())), sig.get("join", "&"),
-            sig.get("encoding", "hex")),
-        None if cip is None else CipherScheme(
-            cip.get("algorithm", "SM4-CBC"), cip.get("padding", "PKCS7") == "PKCS7",
-            cip.get("key", "sm4Key"), cip.get("iv", "sm4Iv"), cip.get("encoding", "base64")),
-        None if ts is None else TimestampScheme(
-            ts.get("field", "timestamp"), ts.get("form", "epoch-ms"), ts.get("window", 300)),
-        Text(text, text), raw.get("keyMember", "appKey"))
 
 
 def _targets(raw: Any) -> list[str]:

@@ -156,6 +156,13 @@ class Envelope:
             return False
         return all(_has(doc, k) for k in self.recognise) or all(k in self.known for k in doc)
 
+    def wrap(self, body: Any) -> dict[str, Any]:
+        """``body`` in an envelope of this kind, its other top-level members empty (for
+        sealing to fill in; nested members are left to the caller)."""
+        out: dict[str, Any] = {k: "" for k in self.fields if "." not in k and k != self.body}
+        out[self.body] = body
+        return out
+
 
 @dataclass(frozen=True)
 class Platform:

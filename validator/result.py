@@ -27,6 +27,8 @@ class Location:
     xpath: str | None = None
     line: int | None = None
     column: int | None = None
+    #: The sealed envelope member (``/data``) whose DECRYPTED content the location is in.
+    decrypted: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-contract form: only the keys that have values, plus line and column."""
@@ -37,6 +39,8 @@ class Location:
             out["xpath"] = self.xpath
         out["line"] = self.line
         out["column"] = self.column
+        if self.decrypted is not None:
+            out["decrypted"] = self.decrypted
         return out
 
 

@@ -76,6 +76,8 @@ class Runner:
     def __init__(self, config: RunConfig):
         self.config = config
         self._validators: dict[str, Validator] = {}
+        #: The request ids of sealed envelopes seen in the current run (one batch).
+        self._request_ids: dict[str, str] | None = None
         #: The platform profile every payload is a native message of (``--profile <id>``
         #: naming a platform profile), or None.
         self.platform: Platform | None = None
@@ -194,7 +196,8 @@ class Runner:
             rule = "payload@empty" if is_blank(payload.data) else "payload@spec"
             return _failed(payload.source, sha, rule, why_no_spec(
                 payload.data, _encoding(payload), self.bundled()))
-        opts = dataclasses.replace(self.config.options, version_notes=True)
+        opts = dataclasses.replace(self.config.options, version_notes=True,
+                                   request_ids=self._request_ids)
         if self.config.native_messages:
             named = self.config.native_messages.get(str(Path(payload.source).resolve()))
             if named is not None:
@@ -210,6 +213,7 @@ class Runner:
         ``skip``: files inside the given folders that are not payloads (resolved paths)."""
         if self.fixed is not None:
             self.validator(self.fixed)
+        self._request_ids = {}
         results = [self.validate(p) for p in expand(paths, self.config.options.limits, skip)]
         opts = self.config.options
         spec = self.config.spec

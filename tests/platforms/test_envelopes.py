@@ -23,8 +23,8 @@ from hegui.validator.envelope_security import (
     TimestampScheme,
     open_sealed,
     seal,
-    signature_of,
 )
+from hegui.validator.envelope_sign import make_signature
 from hegui.validator.gm_crypto import CryptoError, decode, hmac_sm3, sm3, sm4_decrypt, sm4_encrypt
 from hegui.validator.keys import Keys, load_keys
 from hegui.validator.loader import load_spec
@@ -153,7 +153,7 @@ def test_fields_signed_in_document_order_are_diagnosed(
     doc = _sealed(jiangxi)
     wrong = SignatureScheme(**{**security.signature.__dict__, "order": "document"})
     doc.pop("signature")
-    doc["signature"] = signature_of(doc, wrong, keys.get("appSecret") or "").hex()
+    doc["signature"] = make_signature(doc, wrong, keys)
     result = check(v, doc)
     assert ids(result) == ["envelope.signature@invalid"]
     assert "document order, not ASCII order" in result.findings[0].message.en

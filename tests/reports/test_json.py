@@ -32,7 +32,7 @@ def test_output_validates_against_its_schema(lang: Lang, report_batch: Batch,
 def test_content(report_batch: Batch, report_specs: dict[str, Spec]) -> None:
     doc = json.loads(render_json(report_batch, report_specs, lang="en"))
     assert doc["format"] == "hegui-result"
-    assert doc["format_version"] == "1.4"
+    assert doc["format_version"] == "1.5"
     assert doc["tool"] == {"name": "hegui", "version": "0.1.0-test"}
     assert doc["started_at"] == "2026-01-02T03:04:05+08:00"
     assert doc["options"]["fail_on"] == "error"
