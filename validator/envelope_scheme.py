@@ -11,7 +11,8 @@ from hegui.validator.sm2 import DEFAULT_SIGNER_ID
 from hegui.validator.spec import Text
 
 #: Signature algorithms: keyed SM3 constructions, a bare SM3 digest, and SM3withSM2.
-SIGNATURES = ("hmac-sm3", "sm3-secret-appended", "sm3-secret-prepended", "sm3", "sm3withsm2")
+SIGNATURES = ("hmac-sm3", "sm3-secret-appended", "sm3-secret-prepended", "sm3-secret-joined",
+              "md5-secret-joined", "sm3", "sm3withsm2")
 #: Ciphers: whole values in SM4 (CBC or ECB) or SM2 public-key encryption.
 CIPHERS = ("SM4-CBC", "SM4-ECB", "SM2")
 
@@ -40,6 +41,12 @@ class SignatureScheme:
     form: str = "der"  # sm3withsm2: der | raw (r‖s)
     public_key: str = "sm2PublicKey"  # sm3withsm2: the member verifying (the sender's)
     private_key: str = "sm2PrivateKey"  # sm3withsm2: the member signing (sealing)
+    #: *-secret-joined: the secret goes after the string as ``join`` + ``secret_name=`` (when
+    #: named) + the secret (Quanzhou: ``…&appsecret=SECRET``; Manyan: ``…&SECRET``).
+    secret_name: str | None = None
+    #: Whose members are signed: the envelope's (``envelope``) or the body's (``body``, when
+    #: the signature travels in a header beside the body).
+    scope: str = "envelope"
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,8 @@ def parse_security(body: str, raw: Mapping[str, Any] | None) -> Security | None:
             sig.get("encoding", "hex"), members, sig.get("pairs", True),
             sig.get("over", "ciphertext"), sig.get("signerId", DEFAULT_SIGNER_ID),
             sig.get("form", "der"), sig.get("publicKey", "sm2PublicKey"),
-            sig.get("privateKey", "sm2PrivateKey")),
+            sig.get("privateKey", "sm2PrivateKey"), sig.get("secretName"),
+            sig.get("scope", "envelope")),
         None if cip is None else _cipher(cip),
         None if ts is None else TimestampScheme(
             ts.get("field", "timestamp"), ts.get("form", "epoch-ms"), ts.get("window", 300)),

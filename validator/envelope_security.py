@@ -261,7 +261,12 @@ def seal(envelope: Mapping[str, Any], security: Security, keys: Keys,
         doc[security.body] = encrypt_value(plain.encode("utf-8"), c, keys, key)
     s = security.signature
     if s is not None:
-        doc.pop(s.field, None)
-        doc[s.field] = make_signature(doc, s, keys, security.body, plain)
+        *outer, last = s.field.split(".")
+        node = doc
+        for part in outer:  # a signature in a header: headers.sign
+            node[part] = dict(node.get(part) or {})
+            node = node[part]
+        node.pop(last, None)
+        node[last] = make_signature(doc, s, keys, security.body, plain)
     return doc
 

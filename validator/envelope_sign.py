@@ -6,6 +6,7 @@ instead of the plaintext, DER instead of raw r‖s, no signer id) to name the on
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -18,6 +19,7 @@ from hegui.validator.envelope_cipher import sm2_key
 from hegui.validator.envelope_scheme import Problem, SignatureScheme
 from hegui.validator.gm_crypto import CryptoError, decode, encode, equal, hmac_sm3, sm3
 from hegui.validator.keys import Keys
+from hegui.validator.native_docs import get_path
 from hegui.validator.spec import Text
 
 
@@ -33,6 +35,10 @@ def sign_string(doc: Mapping[str, Any], scheme: SignatureScheme, body: str | Non
                 plain: str | None = None) -> str:
     """The string to sign (``plain``: the body member ``body`` as plaintext JSON text, used
     when the scheme signs ``over`` the plaintext)."""
+    if scheme.scope == "body":
+        inner = doc.get(body) if body is not None else None
+        doc = inner if isinstance(inner, Mapping) else {}
+        body = None
     if scheme.order == "listed" and scheme.members:
         names = [k for k in scheme.members if k in doc]
     else:
@@ -59,6 +65,10 @@ def _keyed(data: bytes, scheme: SignatureScheme, keys: Keys) -> bytes:
         return sm3(key + data)
     if scheme.algorithm == "sm3":
         return sm3(data)
+    if scheme.algorithm.endswith("-secret-joined"):
+        name = f"{scheme.secret_name}=".encode() if scheme.secret_name else b""
+        joined = data + scheme.join.encode() + name + key
+        return sm3(joined) if scheme.algorithm.startswith("sm3") else hashlib.md5(joined).digest()
     return hmac_sm3(key, data)
 
 
@@ -123,7 +133,9 @@ def _variants(scheme: SignatureScheme, body_encrypted: bool
                 "签名计算了签名者 ID 1234567812345678 的 Z_A，平台不用", "the signature includes "
                 "Z_A of signer id 1234567812345678, the platform uses none"))
         return
-    for algorithm in ("hmac-sm3", "sm3-secret-appended", "sm3-secret-prepended", "sm3"):
+    family = ("md5-secret-joined",) if scheme.algorithm.startswith("md5") else (
+        "hmac-sm3", "sm3-secret-appended", "sm3-secret-prepended", "sm3-secret-joined", "sm3")
+    for algorithm in family:
         if algorithm != scheme.algorithm:
             yield replace(scheme, algorithm=algorithm), Text(
                 f"签名的算法是 {algorithm}，平台要求 {scheme.algorithm}",
@@ -152,8 +164,8 @@ def _given_bytes(text: str, scheme: SignatureScheme) -> list[tuple[bytes, str]]:
 def check_signature(doc: Mapping[str, Any], scheme: SignatureScheme, keys: Keys,
                     body: str | None = None, plain: str | None = None) -> Problem | None:
     """None when the signature verifies; else what is wrong (diagnosed where possible)."""
-    ptr = f"/{scheme.field}"
-    given = doc.get(scheme.field)
+    ptr = "/" + scheme.field.replace(".", "/")
+    given = get_path(doc, scheme.field)
     if not isinstance(given, str) or not given:
         return Problem("envelope.signature@missing", Text(
             f"缺少签名 {scheme.field}", f"the signature {scheme.field} is missing"), ptr)

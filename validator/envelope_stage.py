@@ -54,7 +54,8 @@ class EnvelopeStage:
             p for p in sec.fields.paths if looks_encrypted(body.get(p), sec.fields.cipher)]
         keys = work.keys.for_profile(platform.id) if work.keys is not None else None
         missing = missing_keys(sec, keys)
-        if plain_body and not encrypted_fields and (missing or not flag_off):
+        allowed_plain = flag_off or sec.cipher is None  # a plaintext body the seal covers
+        if plain_body and not encrypted_fields and (missing or not allowed_plain):
             work.add("envelope.seal@plaintext", "info", _plaintext(sec, env.body), "envelope",
                      f"/{env.body}")
             return
@@ -101,7 +102,7 @@ def _request_id(work: Work, sec: Security, doc: dict[str, object]) -> None:
     """A request id seen before in this batch is a finding (a replay, or a copied envelope)."""
     if not sec.request_id or work.options.request_ids is None:
         return
-    rid = doc.get(sec.request_id)
+    rid = get_path(doc, sec.request_id)
     if not isinstance(rid, str | int) or rid == "":
         return
     first = work.options.request_ids.setdefault(str(rid), work.source)
