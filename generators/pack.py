@@ -26,7 +26,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import hypothesis
 import hypothesis.errors
@@ -45,6 +45,9 @@ from hegui.validator.errors import UsageError
 from hegui.validator.platform_model import Platform
 from hegui.validator.spec import Spec
 from hegui.validator.verdicts import expected_verdict
+
+if TYPE_CHECKING:
+    from hegui.generators.native_pack import Sealing
 
 MANIFEST = "manifest.json"
 FORMAT = "hegui-test-pack/1"
@@ -246,20 +249,21 @@ def _clear(out: Path) -> None:
             folder.rmdir()
 
 
-def write_pack(config: PackConfig, out: Path, platform: Platform | None = None
-               ) -> dict[str, Any]:
+def write_pack(config: PackConfig, out: Path, platform: Platform | None = None,
+               sealing: Sealing | None = None) -> dict[str, Any]:
     """Generate the pack of ``config`` into folder ``out``; return its manifest. With
-    ``platform``, the files are that platform's native messages (generators.native_pack)."""
+    ``platform``, the files are that platform's native messages (generators.native_pack),
+    sealed envelopes with ``sealing``."""
     files, skipped = build_pack(config)
     _clear(out)
     written: list[tuple[PackFile, bytes]] = files
     if platform is not None:
         from hegui.generators.native_pack import native_files, native_manifest
 
-        kept, not_native = native_files(config, platform, files)
+        kept, not_native = native_files(config, platform, files, sealing)
         written = [(f, data) for f, data, _ in kept]
         doc = native_manifest(manifest(config, [f for f, _ in files], skipped), platform,
-                              kept, not_native, skipped)
+                              kept, not_native, skipped, sealing)
     else:
         doc = manifest(config, [f for f, _ in files], skipped)
     for pack_file, data in written:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -64,6 +65,10 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               help="Key file (JSON: appKey, appSecret, sm4Key, sm4Iv, ...) to verify and "
                    "decrypt sealed platform envelopes; default: $HEGUI_KEYS. Keys never "
                    "appear in any output.")
+@click.option("--now", "now", metavar="ISO-TIME",
+              help="Time of validation that sealed envelopes' timestamps are judged against "
+                   "(default: the current time; a sealed test pack's manifest gives its "
+                   "sealed_at, used with --expect unless --now is given).")
 @click.option("--message-type", metavar="TYPE", help="Force the message type.")
 @click.option("--encoding", type=click.Choice(["json", "xml"]),
               help="Force the encoding (default: by extension, then content).")
@@ -95,7 +100,8 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               help="Findings kept per payload; the rest are counted in one note per rule.")
 @base_dir_option
 def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
-             native_message: str | None, keys_file: str | None, message_type: str | None,
+             native_message: str | None, keys_file: str | None, now: str | None,
+             message_type: str | None,
              encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
              fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
              expect: str | None, quiet: bool, include_contexts: bool,
@@ -114,7 +120,8 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
                             DEFAULT_LIMITS, max_findings_per_rule=max_findings_per_rule,
                             max_findings=max_findings)),
         contexts=parse_contexts(contexts, checklist), include_contexts=include_contexts,
-        native_messages=_native_messages(expect), keys=load_keys(keys_file))
+        native_messages=_native_messages(expect), keys=load_keys(keys_file),
+        now=_time_of_validation(now, expect))
     runner = Runner(config)
     # A test pack's manifest sits in the pack's folder: it is the expectation, not a payload.
     skip = frozenset({Path(expect).resolve()}) if expect else frozenset()
@@ -136,6 +143,28 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
         if code != EXIT_ERROR:
             code = 1 if mismatches else 0
     raise click.exceptions.Exit(code)
+
+
+def _time_of_validation(now: str | None, expect: str | None) -> dt.datetime | None:
+    """``--now`` (ISO 8601, a zone or UTC), else a sealed pack manifest's ``sealed_at``."""
+    text = now
+    if text is None and expect is not None:
+        from hegui.generators.manifest import load_manifest
+
+        try:
+            text = load_manifest(Path(expect)).get("sealed_at")
+        except UsageError:
+            return None
+        if not isinstance(text, str):
+            return None
+    if text is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 time (e.g. "
+                                 "2025-06-19T10:30:00+08:00)", param_hint="--now") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
 def _native_messages(expect: str | None) -> dict[str, str]:

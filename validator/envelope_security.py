@@ -37,6 +37,7 @@ from hegui.validator.envelope_scheme import (
 )
 from hegui.validator.envelope_sign import check_signature, dumps, make_signature, sign_string
 from hegui.validator.keys import Keys
+from hegui.validator.native_docs import get_path
 from hegui.validator.safe_json import JsonParseError, parse_json
 from hegui.validator.spec import Text
 
@@ -222,6 +223,22 @@ def open_sealed(doc: Mapping[str, Any], security: Security, keys: Keys,
     return out
 
 
+def _has(doc: Mapping[str, Any], path: str) -> bool:
+    *outer, last = path.split(".")
+    node = get_path(doc, ".".join(outer)) if outer else doc
+    return isinstance(node, Mapping) and last in node
+
+
+def _put(doc: dict[str, Any], path: str, value: Any) -> None:
+    """Set dotted ``path`` of ``doc``, copying the objects on the way (``doc``'s own)."""
+    *outer, last = path.split(".")
+    node = doc
+    for part in outer:
+        node[part] = dict(node.get(part) or {})
+        node = node[part]
+    node[last] = value
+
+
 def seal(envelope: Mapping[str, Any], security: Security, keys: Keys,
          now: dt.datetime) -> dict[str, Any]:
     """``envelope`` (its body a JSON object) sealed at ``now``: the missing key member,
@@ -236,8 +253,8 @@ def seal(envelope: Mapping[str, Any], security: Security, keys: Keys,
         seconds = now.timestamp()
         doc[ts.field] = str(int(seconds * 1000) if ts.form == "epoch-ms" else int(seconds))
     rid = security.request_id or "requestId"
-    if rid in doc and not doc[rid]:
-        doc[rid] = str(uuid.uuid4())
+    if _has(doc, rid) and not get_path(doc, rid):
+        _put(doc, rid, str(uuid.uuid4()))
     if security.nonce and not doc.get(security.nonce):
         doc[security.nonce] = secrets.token_hex(4)
     body = doc.get(security.body)
@@ -261,12 +278,9 @@ def seal(envelope: Mapping[str, Any], security: Security, keys: Keys,
         doc[security.body] = encrypt_value(plain.encode("utf-8"), c, keys, key)
     s = security.signature
     if s is not None:
-        *outer, last = s.field.split(".")
-        node = doc
-        for part in outer:  # a signature in a header: headers.sign
-            node[part] = dict(node.get(part) or {})
-            node = node[part]
-        node.pop(last, None)
-        node[last] = make_signature(doc, s, keys, security.body, plain)
+        _put(doc, s.field, "")  # not part of the string to sign (a header: headers.sign)
+        if "." not in s.field:
+            doc.pop(s.field)  # signed last, written last
+        _put(doc, s.field, make_signature(doc, s, keys, security.body, plain))
     return doc
 

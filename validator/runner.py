@@ -68,6 +68,8 @@ class RunConfig:
     #: Key material for sealed envelopes (never recorded: the options say only whether
     #: keys were given).
     keys: Keys | None = None
+    #: The time of validation sealed envelopes' timestamps are judged against (None: now).
+    now: dt.datetime | None = None
 
 
 class Runner:
@@ -141,7 +143,7 @@ class Runner:
         if v is None:
             self.specs[spec.name] = spec
             v = Validator(spec, self._load_contexts(spec), platform=platform,
-                          keys=self.config.keys)
+                          keys=self.config.keys, now=self.config.now)
             self._validators[key] = v
         return v
 
@@ -221,6 +223,8 @@ class Runner:
         options = {"spec": named, "profile": self.config.profile,
                    "platform": None if self.platform is None else self.platform.id,
                    "native_message": opts.native_message, "keys": self.config.keys is not None,
+                   **({"now": self.config.now.isoformat(timespec="seconds")}
+                      if self.config.now is not None else {}),
                    "message_type": opts.message_type,
                    "encoding": opts.encoding, "fail_on": opts.fail_on,
                    "contexts": dict(self.config.contexts)}

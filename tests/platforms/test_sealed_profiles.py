@@ -255,3 +255,40 @@ def test_no_sm2_key_material_in_outputs(tmp_path: Path) -> None:
         assert r.exit_code == 1, r.output
         for secret in k.secrets():
             assert secret.lower() not in r.output.lower()
+
+
+# -- sealed test packs -----------------------------------------------------------------------
+
+def test_a_sealed_native_pack_validates_as_its_manifest_says(tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    runner = CliRunner()
+    r = runner.invoke(cli, ["generate", "--profile", "xib-1.0", "--keys", str(KEYS_FILE),
+                            "--sealed", "--count", "1", "--invalid", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sealed_at"] and manifest["files"]
+    first = json.loads((out / manifest["files"][0]["path"]).read_text(encoding="utf-8"))
+    assert first["encrypt"] == "1" and isinstance(first["data"], str)  # really sealed
+    assert all("envelope.seal@plaintext" not in f["rule_ids"] for f in manifest["files"])
+    args = ["validate", str(out), "--profile", "xib-1.0", "--keys", str(KEYS_FILE), "-q"]
+    r = runner.invoke(cli, [*args, "--expect", str(out / "manifest.json")])
+    assert r.exit_code == 0, r.output  # judged at sealed_at, from the manifest
+    r = runner.invoke(cli, [*args, "--now", "2040-01-01T00:00:00+08:00", "--format", "json",
+                            "--output", f"json={tmp_path / 'late.json'}"])
+    late = json.loads((tmp_path / "late.json").read_text(encoding="utf-8"))
+    assert late["options"]["now"] == "2040-01-01T00:00:00+08:00"
+    assert all("envelope.timestamp@expired" in {f["rule_id"] for f in x["findings"]}
+               for x in late["results"] if x["source"].endswith(".json")
+               and not x["source"].endswith("manifest.json"))
+
+
+def test_sealed_packs_need_a_profile_and_keys(tmp_path: Path) -> None:
+    runner = CliRunner(env={"HEGUI_KEYS": ""})
+    r = runner.invoke(cli, ["generate", "--profile", "xib-1.0", "--sealed", "--count", "1",
+                            "--out", str(tmp_path / "a")])
+    assert r.exit_code == 2 and "needs a key file" in r.output
+    r = runner.invoke(cli, ["generate", "--spec", "eguarantee", "--sealed", "--keys",
+                            str(KEYS_FILE), "--count", "1", "--out", str(tmp_path / "b")])
+    assert r.exit_code == 2 and "--sealed needs --profile" in r.output
+    r = runner.invoke(cli, ["validate", "--now", "yesterday", str(KEYS_FILE)])
+    assert r.exit_code == 2 and "ISO 8601" in r.output
