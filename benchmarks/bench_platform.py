@@ -1,7 +1,8 @@
 """Throughput of native platform messages, measured in one run (noisy machines): a Jiangxi
 ``/lg/apply`` validated in its canonical form, as the platform's native message (mapped), and
-as a sealed envelope (signature checked, body decrypted, then mapped), each in payloads/s on
-one core, with the ratios. Never asserted in tests.
+as a sealed envelope (HMAC-SM3 signature checked, SM4 body decrypted, then mapped); and an XIB
+``DlgOrderApply`` plain and sealed (SM3withSM2 signature, SM2-encrypted body); each in
+payloads/s on one core, with the ratios. Never asserted in tests.
 
     .venv/bin/python -P benchmarks/bench_platform.py [--seconds 2]
 """
@@ -26,6 +27,7 @@ from hegui.validator.platform_loader import load_platform
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "specs/eguarantee/platforms/jiangxi-2.3.0/examples/valid/lg-apply.json"
+XIB = ROOT / "specs/eguarantee/platforms/xib-1.0/examples/valid/dlg-order-apply.json"
 KEYS = ROOT / "tests/data/keys/test-keys.json"
 
 
@@ -65,6 +67,19 @@ def main() -> None:
     print(f"canonical apply:           {c:8.0f} payloads/s")
     print(f"native Jiangxi /lg/apply:  {n:8.0f} payloads/s  ({c / n:.2f}x the canonical time)")
     print(f"sealed envelope:           {s:8.0f} payloads/s  ({n / s:.2f}x the native time)")
+    xib = load_platform("xib-1.0")
+    xsec = xib.envelopes["default"].security
+    assert xsec is not None
+    xbody = json.loads(XIB.read_text(encoding="utf-8"))
+    xplain = json.dumps(xbody, ensure_ascii=False).encode()
+    xsealed = json.dumps(seal(xbody, xsec, keys.for_profile(xib.id), now)).encode()
+    xv = Validator(load_spec(xib.spec, xib.layer), platform=xib, keys=keys, now=now)
+    xplain_v = Validator(load_spec(xib.spec, xib.layer), platform=xib, now=now)
+    assert xplain_v.validate(xplain).verdict == xv.validate(xsealed).verdict == "conformant"
+    xp = rate(lambda: xplain_v.validate(xplain), args.seconds)
+    xs = rate(lambda: xv.validate(xsealed), args.seconds)
+    print(f"native XIB DlgOrderApply:  {xp:8.0f} payloads/s")
+    print(f"sealed with SM2:           {xs:8.0f} payloads/s  ({xp / xs:.2f}x the native time)")
 
 
 if __name__ == "__main__":
