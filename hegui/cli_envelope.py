@@ -29,8 +29,11 @@ PROFILE = click.option("--profile", required=True, metavar="ID|DIR",
                        help="Platform profile whose envelope is sealed.")
 KEYS = click.option("--keys", "keys_file", metavar="FILE", type=click.Path(dir_okay=False),
                     help="Key file (default: $HEGUI_KEYS).")
-ENVELOPE = click.option("--envelope", "name", default="default", show_default=True,
-                        metavar="NAME", help="Which of the profile's envelopes.")
+ENVELOPE = click.option("--envelope", "name", default=None, metavar="NAME",
+                        help="Which of the profile's envelopes (default: the native message's, "
+                             "else the default envelope).")
+MESSAGE = click.option("--native-message", "message", metavar="NAME",
+                       help="The native message (its envelope is the one sealed or opened).")
 
 
 @click.group()
@@ -39,9 +42,19 @@ def envelope() -> None:
     encryption of the body or of single fields)."""
 
 
-def _setup(profile: str, name: str, keys_file: str | None, sealing: bool = False
-           ) -> tuple[Envelope, Security, Keys]:
+def _setup(profile: str, name: str | None, message: str | None, keys_file: str | None,
+           sealing: bool = False) -> tuple[Envelope, Security, Keys]:
     platform = load_platform(profile)
+    if message is not None:
+        m = platform.messages.get(message)
+        if m is None:
+            raise UsageError(f"平台配置 {platform.id} 没有报文 {message} / {platform.id} has no "
+                             f"native message {message} (have: {', '.join(platform.messages)})")
+        if name is None and m.envelope is None:
+            raise UsageError(f"报文 {message} 不在信封中传送 / native message {message} travels "
+                             "in no envelope")
+        name = name or m.envelope
+    name = name or "default"
     env = platform.envelopes.get(name)
     if env is None or env.security is None:
         sealed = ", ".join(n for n, e in platform.envelopes.items() if e.security) or "-"
@@ -66,12 +79,14 @@ def _read(path: str) -> dict[str, object]:
 @envelope.command("seal")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @PROFILE
+@MESSAGE
 @ENVELOPE
 @KEYS
-def seal_command(path: str, profile: str, name: str, keys_file: str | None) -> None:
+def seal_command(path: str, profile: str, message: str | None, name: str | None,
+                 keys_file: str | None) -> None:
     """Seal PATH: an envelope whose business body is a plaintext JSON object, or the bare
     body (it is put in an envelope). Writes the sealed envelope to standard output."""
-    env, security, keys = _setup(profile, name, keys_file, sealing=True)
+    env, security, keys = _setup(profile, name, message, keys_file, sealing=True)
     doc = _read(path)
     if security.body not in doc:
         doc = env.wrap(doc)
@@ -82,16 +97,18 @@ def seal_command(path: str, profile: str, name: str, keys_file: str | None) -> N
 @envelope.command("open")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @PROFILE
+@MESSAGE
 @ENVELOPE
 @KEYS
 @LANG
-def open_command(path: str, profile: str, name: str, keys_file: str | None, lang: str) -> None:
+def open_command(path: str, profile: str, message: str | None, name: str | None,
+                 keys_file: str | None, lang: str) -> None:
     """Verify and decrypt the sealed envelope PATH; write it with its body in plaintext.
 
     Exit codes: 0 the seal is good, 1 a problem (listed on standard error; the envelope is
     still written when it could be decrypted), 2 it cannot be opened.
     """
-    _, security, keys = _setup(profile, name, keys_file)
+    _, security, keys = _setup(profile, name, message, keys_file)
     opened = open_sealed(_read(path), security, keys, dt.datetime.now(dt.UTC))
     for p in opened.problems:
         click.echo(f"{path}: {p.rule_id} {p.pointer}: {p.text.zh if lang == 'zh' else p.text.en}",
