@@ -159,9 +159,11 @@ def _tlv(data: bytes, i: int) -> tuple[int, bytes, int]:
     i += 2
     if length & 0x80:
         n = length & 0x7F
-        if n == 0 or n > 3 or i + n > len(data):
+        if n == 0 or n > 4 or i + n > len(data):
             raise CryptoError("bad DER length")
         length = int.from_bytes(data[i:i + n], "big")
+        if length < 0x80 or data[i] == 0:
+            raise CryptoError("not DER: a length in more octets than it needs")
         i += n
     if i + length > len(data):
         raise CryptoError("truncated DER")
@@ -169,7 +171,7 @@ def _tlv(data: bytes, i: int) -> tuple[int, bytes, int]:
 
 
 def _pem(text: str) -> bytes:
-    body = re.sub(r"-----[A-Z ]+-----", "", text)
+    body = re.sub(r"-----[A-Z0-9 ]+-----", "", text)
     try:
         return base64.b64decode("".join(body.split()), validate=True)
     except ValueError:
@@ -241,8 +243,20 @@ def _int_der(n: int) -> bytes:
 
 
 def _len(n: int) -> bytes:
-    return bytes([n]) if n < 0x80 else bytes([0x81, n]) if n < 0x100 else bytes([0x82]) + \
-        n.to_bytes(2, "big")
+    if n < 0x80:
+        return bytes([n])
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(raw)]) + raw
+
+
+def _der_int(value: bytes) -> int:
+    """A DER INTEGER's value, which must be minimal and not negative (as GmSSL and OpenSSL
+    require of a signature)."""
+    if not value or value[0] & 0x80:
+        raise CryptoError("not DER: a negative or empty INTEGER")
+    if len(value) > 1 and value[0] == 0 and not value[1] & 0x80:
+        raise CryptoError("not DER: an INTEGER with a needless leading zero")
+    return int.from_bytes(value, "big")
 
 
 def _seq(body: bytes) -> bytes:
@@ -258,7 +272,7 @@ def der_to_raw(sig: bytes) -> bytes:
     t2, s, j = _tlv(body, i)
     if t1 != 2 or t2 != 2 or j != len(body):
         raise CryptoError("not a DER signature")
-    ri, si = int.from_bytes(r, "big"), int.from_bytes(s, "big")
+    ri, si = _der_int(r), _der_int(s)
     if ri >= 1 << 256 or si >= 1 << 256:
         raise CryptoError("not an SM2 signature")
     return ri.to_bytes(32, "big") + si.to_bytes(32, "big")
@@ -339,6 +353,7 @@ def encrypt(key: Sm2Key, plain: bytes, layout: str = "C1C3C2", form: str = "raw"
     """SM2 public-key encryption of ``plain`` (any length). ``form`` ``raw``: C1 as ``04‖x‖y``
     (without the ``04`` when not ``prefix``) then C3 and C2 in ``layout`` order; ``der``: the
     GM/T 0009 SEQUENCE{x, y, C3, C2}. ``nonce`` fixes k (for the standard's examples)."""
+    _check_shape(layout, form)
     if not plain:
         raise CryptoError("SM2 encryption needs a non-empty plaintext")
     while True:
@@ -356,6 +371,11 @@ def encrypt(key: Sm2Key, plain: bytes, layout: str = "C1C3C2", form: str = "raw"
                     b"\x04" + _len(len(c2)) + c2)
     head = (b"\x04" if prefix else b"") + c1[0].to_bytes(32, "big") + c1[1].to_bytes(32, "big")
     return head + (c3 + c2 if layout == "C1C3C2" else c2 + c3)
+
+
+def _check_shape(layout: str, form: str) -> None:
+    if layout not in LAYOUTS or form not in ("raw", "der"):
+        raise CryptoError(f"unknown SM2 ciphertext layout {layout!r} or form {form!r}")
 
 
 def _split_raw(data: bytes, layout: str) -> tuple[Point, bytes, bytes]:
@@ -378,6 +398,7 @@ def _split_raw(data: bytes, layout: str) -> tuple[Point, bytes, bytes]:
 def decrypt(key: Sm2Key, data: bytes, layout: str = "C1C3C2", form: str = "raw") -> bytes:
     """The plaintext of an SM2 ciphertext; raises :class:`CryptoError` when it is not one, or
     C3 does not match (wrong key, layout or altered)."""
+    _check_shape(layout, form)
     if key.private is None:
         raise CryptoError("decryption needs an SM2 private key")
     if form == "der":
@@ -391,7 +412,7 @@ def decrypt(key: Sm2Key, data: bytes, layout: str = "C1C3C2", form: str = "raw")
             parts.append((tag, v))
         if [tag for tag, _ in parts] != [2, 2, 4, 4] or len(parts[2][1]) != 32:
             raise CryptoError("not a DER SM2 ciphertext (SEQUENCE{x, y, C3, C2})")
-        c1 = int.from_bytes(parts[0][1], "big"), int.from_bytes(parts[1][1], "big")
+        c1 = _der_int(parts[0][1]), _der_int(parts[1][1])
         c3, c2 = parts[2][1], parts[3][1]
     else:
         c1, c3, c2 = _split_raw(data, layout)
