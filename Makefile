@@ -64,6 +64,7 @@ fuzz: install
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python -P benchmarks/bench_platform.py
+	$(BIN)/python -P benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info out

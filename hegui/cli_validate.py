@@ -69,6 +69,8 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               help="Time of validation that sealed envelopes' timestamps are judged against "
                    "(default: the current time; a sealed test pack's manifest gives its "
                    "sealed_at, used with --expect unless --now is given).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes (0: one per core). Results keep the input order.")
 @click.option("--message-type", metavar="TYPE", help="Force the message type.")
 @click.option("--encoding", type=click.Choice(["json", "xml"]),
               help="Force the encoding (default: by extension, then content).")
@@ -101,7 +103,7 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
 @base_dir_option
 def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
              native_message: str | None, keys_file: str | None, now: str | None,
-             message_type: str | None,
+             jobs: int, message_type: str | None,
              encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
              fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
              expect: str | None, quiet: bool, include_contexts: bool,
@@ -125,9 +127,15 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
     runner = Runner(config)
     # A test pack's manifest sits in the pack's folder: it is the expectation, not a payload.
     skip = frozenset({Path(expect).resolve()}) if expect else frozenset()
-    batch = runner.run(paths, skip=skip)
+    if jobs == 0:
+        from hegui.validator.parallel import default_jobs
+
+        jobs = default_jobs()
     if quiet:
         pairs = [(f, p) for f, p in pairs if p != "-"]
+    if expect is None and all(f == "jsonl" for f, _ in pairs):
+        _stream(runner, paths, skip, jobs, pairs, lang, quiet)  # flat memory, any length
+    batch = runner.run(paths, skip=skip, jobs=jobs)
     sources = _sources(batch, pairs)
     write_outputs(batch, runner.specs, pairs, lang=lang, sources=sources,
                   base_dir=base_dir or ".")
@@ -142,6 +150,46 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
             click.echo(line, err=True)
         if code != EXIT_ERROR:
             code = 1 if mismatches else 0
+    raise click.exceptions.Exit(code)
+
+
+def _stream(runner: Runner, paths: tuple[str, ...], skip: frozenset[Path], jobs: int,
+            pairs: list[tuple[str, str]], lang: Lang, quiet: bool) -> None:
+    """Write JSON Lines reports as the results come (nothing kept), then exit."""
+    from hegui import __version__
+    from hegui.reports.errors import ReportWriteError
+    from hegui.reports.jsonl import JsonlWriter
+
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    writers: list[JsonlWriter] = []
+    try:
+        for _, path in pairs:
+            try:
+                writers.append(JsonlWriter(path, lang))
+            except OSError as exc:
+                raise ReportWriteError.of("jsonl", path, exc, lang) from None
+        counts = {"total": 0, "conformant": 0, "nonconformant": 0, "error": 0}
+        w = writers[0] if writers else None
+        try:
+            for w in writers:
+                w.start(__version__, started, runner.provenance())
+            for r in runner.stream(paths, skip, jobs):
+                counts["total"] += 1
+                counts[r.verdict] += 1
+                for w in writers:
+                    w.add(r)
+            for w in writers:
+                w.close()
+        except OSError as exc:
+            assert w is not None
+            raise ReportWriteError.of("jsonl", w.path, exc, lang) from None
+    except BaseException:
+        for w in writers:
+            w.abort()
+        raise
+    if quiet:
+        click.echo(label("summary_line", lang, **counts))
+    code = 2 if counts["error"] else 1 if counts["nonconformant"] else 0
     raise click.exceptions.Exit(code)
 
 

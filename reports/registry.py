@@ -2,7 +2,8 @@
 
 Renderers are pure: ``(batch, specs, *, lang, sources) -> str``; the CI formats (SARIF, JUnit,
 GitHub annotations) also take ``base_dir``, a :class:`~hegui.reports.sources.BaseDir` built
-here by :func:`locate_sources`. This module is the only place in the package that does I/O.
+here by :func:`locate_sources`. This module and the streaming JSON Lines writer
+(reports.jsonl) are the only places in the package that do I/O.
 Report files are written atomically: a temporary file in the destination's folder, flushed to
 disk, then renamed over the destination, so a reader never sees half a report.
 """
@@ -24,6 +25,7 @@ from hegui.reports.errors import ReportWriteError
 from hegui.reports.github import render_github
 from hegui.reports.html import render_html
 from hegui.reports.json_result import render_json
+from hegui.reports.jsonl import render_jsonl
 from hegui.reports.junit import render_junit
 from hegui.reports.markdown import render_markdown
 from hegui.reports.sarif import render_sarif
@@ -56,6 +58,7 @@ class LocatingRenderer(Protocol):
 RENDERERS: Mapping[str, Renderer] = MappingProxyType({
     "text": render_text,
     "json": render_json,
+    "jsonl": render_jsonl,
     "html": render_html,
     "markdown": render_markdown,
     "junit": render_junit,

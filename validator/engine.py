@@ -67,7 +67,8 @@ class Validator:
         elapsed = round((time.perf_counter() - started) * 1000, 3)
         native = (work.mapped.message.name if work.mapped is not None
                   and work.mapped.message is not None else None)
-        return dataclasses.replace(result, elapsed_ms=elapsed, native_message=native)
+        return dataclasses.replace(result, elapsed_ms=elapsed, native_message=native,
+                                   request_id=work.request_id)
 
     def _work(self, source: str, data: bytes, options: Options) -> Work:
         work = Work(self.runtime, source, data, options, self.contexts,

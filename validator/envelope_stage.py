@@ -99,18 +99,13 @@ def _plaintext(sec: Security, body: str) -> Text:
 
 
 def _request_id(work: Work, sec: Security, doc: dict[str, object]) -> None:
-    """A request id seen before in this batch is a finding (a replay, or a copied envelope)."""
-    if not sec.request_id or work.options.request_ids is None:
+    """Keep the request id: the runner checks it is unique within the run (a replay, or a
+    copied envelope, is ``envelope.requestId@duplicate``)."""
+    if not sec.request_id:
         return
     rid = get_path(doc, sec.request_id)
-    if not isinstance(rid, str | int) or rid == "":
-        return
-    first = work.options.request_ids.setdefault(str(rid), work.source)
-    if first != work.source:
-        work.add("envelope.requestId@duplicate", "error", Text(
-            f"请求标识 {sec.request_id} 与本批次的 {first} 重复（重放？）",
-            f"the request id {sec.request_id} repeats the one of {first} in this batch (a "
-            "replay?)"), "envelope", f"/{sec.request_id}")
+    if isinstance(rid, str | int) and not isinstance(rid, bool) and rid != "":
+        work.request_id = ("/" + sec.request_id.replace(".", "/"), str(rid))
 
 
 def _flag_off(doc: dict[str, object], sec: Security) -> bool:

@@ -52,9 +52,6 @@ class Options:
     #: Of a batch message (a platform profile's ``each``): the item to map (internal: the
     #: Validator judges every item).
     native_item: int = 0
-    #: The request ids of a sealed-envelope batch seen so far, each with the input it came
-    #: in (the runner gives every run one; ``envelope.requestId@duplicate``). Not compared.
-    request_ids: dict[str, str] | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -100,6 +97,8 @@ class Work:
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     #: The pointers (as sent) of the members the envelope stage decrypted.
     decrypted: tuple[str, ...] = ()
+    #: A sealed envelope's request id (pointer, value): unique within a run (runner).
+    request_id: tuple[str, str] | None = None
     native_upto: int = 0  # findings before this index are located in the native document
     _counts: dict[str, int] = field(default_factory=dict)
 

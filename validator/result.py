@@ -145,6 +145,9 @@ class Result:
     elapsed_ms: float | None = None
     #: The platform's native message the payload was read as (with a platform profile).
     native_message: str | None = None
+    #: A sealed envelope's request id (pointer, value), for the run's uniqueness check; not
+    #: part of the JSON contract.
+    request_id: tuple[str, str] | None = None
 
     def reason(self, lang: Lang) -> str:
         """Why evaluation did not finish, in ``lang`` (a generic reason when none was kept)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from hegui import __version__
 from hegui.validator.catalogue import DEFAULT
 from hegui.validator.codec import xml_to_json
 from hegui.validator.engine import Options, Validator
-from hegui.validator.errors import UsageError
+from hegui.validator.errors import HeguiError, UsageError
 from hegui.validator.finding_texts import parse_text
 from hegui.validator.identify import (
     Encoding,
@@ -41,6 +41,7 @@ from hegui.validator.platform_loader import is_platform_name, load_platform
 from hegui.validator.platform_model import Platform
 from hegui.validator.record import nested_value
 from hegui.validator.result import Batch, Finding, Location, Result
+from hegui.validator.run_checks import RequestIds
 from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
 from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.spec import Spec, Text
@@ -78,8 +79,6 @@ class Runner:
     def __init__(self, config: RunConfig):
         self.config = config
         self._validators: dict[str, Validator] = {}
-        #: The request ids of sealed envelopes seen in the current run (one batch).
-        self._request_ids: dict[str, str] | None = None
         #: The platform profile every payload is a native message of (``--profile <id>``
         #: naming a platform profile), or None.
         self.platform: Platform | None = None
@@ -198,8 +197,7 @@ class Runner:
             rule = "payload@empty" if is_blank(payload.data) else "payload@spec"
             return _failed(payload.source, sha, rule, why_no_spec(
                 payload.data, _encoding(payload), self.bundled()))
-        opts = dataclasses.replace(self.config.options, version_notes=True,
-                                   request_ids=self._request_ids)
+        opts = dataclasses.replace(self.config.options, version_notes=True)
         if self.config.native_messages:
             named = self.config.native_messages.get(str(Path(payload.source).resolve()))
             if named is not None:
@@ -208,31 +206,73 @@ class Runner:
             opts = dataclasses.replace(opts, encoding="json")
         return self.validator(spec, detected).validate(payload.data, payload.source, opts)
 
-    def run(self, paths: Iterable[str], started_at: str | None = None,
-            skip: frozenset[Path] = frozenset()) -> Batch:
-        """Validate every input of ``paths``; context-document results come first.
+    def stream(self, paths: Iterable[str], skip: frozenset[Path] = frozenset(),
+               jobs: int = 1) -> Iterator[Result]:
+        """Every input's result, in input order, as it is produced (context documents that
+        are reported come before the payloads whose spec reads them); ``jobs`` > 1 validates
+        on that many forked workers (validator.parallel). The run's request-id check is
+        applied here, so it holds however the payloads were validated.
 
         ``skip``: files inside the given folders that are not payloads (resolved paths)."""
         if self.fixed is not None:
             self.validator(self.fixed)
-        self._request_ids = {}
-        results = [self.validate(p) for p in expand(paths, self.config.options.limits, skip)]
+        ids = RequestIds(self.config.options.fail_on,
+                         None if self.platform is None else self.platform.id)
+        payloads = expand(paths, self.config.options.limits, skip)
+        if jobs > 1:
+            from hegui.validator.parallel import parallel_results
+
+            results: Iterable[Result] = parallel_results(self, payloads, jobs)
+        else:
+            results = (self.validate(p) for p in payloads)
+        shown = 0
+        for r in results:
+            contexts = self.shown_contexts()
+            yield from contexts[shown:]
+            shown = len(contexts)
+            if jobs > 1:
+                self._register(r)
+            yield ids.check(r)
+        yield from self.shown_contexts()[shown:]
+
+    def shown_contexts(self) -> list[Result]:
+        """The context documents' results a report lists (all with ``include_contexts``)."""
+        return [r for r in self._context_results
+                if self.config.include_contexts or r.verdict != "conformant"]
+
+    def _register(self, r: Result) -> None:
+        """Know the spec a worker judged ``r`` against (reports read it)."""
+        if r.spec is not None and r.spec.name not in self.specs:
+            try:
+                spec = load_spec(f"{r.spec.id}@{r.spec.version}", r.spec.profile)
+            except HeguiError:
+                return  # a spec folder the parent compiled already is registered
+            self.specs[spec.name] = spec
+
+    def provenance(self) -> dict[str, Any]:
+        """The options of the run that change verdicts (every report records them)."""
         opts = self.config.options
         spec = self.config.spec
         named = f"{spec.id}@{spec.version}" if isinstance(spec, Spec) else spec
-        options = {"spec": named, "profile": self.config.profile,
-                   "platform": None if self.platform is None else self.platform.id,
-                   "native_message": opts.native_message, "keys": self.config.keys is not None,
-                   **({"now": self.config.now.isoformat(timespec="seconds")}
-                      if self.config.now is not None else {}),
-                   "message_type": opts.message_type,
-                   "encoding": opts.encoding, "fail_on": opts.fail_on,
-                   "contexts": dict(self.config.contexts)}
-        shown = [r for r in self._context_results
-                 if self.config.include_contexts or r.verdict != "conformant"]
-        return Batch(tuple(shown + results), __version__,
+        return {"spec": named, "profile": self.config.profile,
+                "platform": None if self.platform is None else self.platform.id,
+                "native_message": opts.native_message, "keys": self.config.keys is not None,
+                **({"now": self.config.now.isoformat(timespec="seconds")}
+                   if self.config.now is not None else {}),
+                "message_type": opts.message_type,
+                "encoding": opts.encoding, "fail_on": opts.fail_on,
+                "contexts": dict(self.config.contexts)}
+
+    def run(self, paths: Iterable[str], started_at: str | None = None,
+            skip: frozenset[Path] = frozenset(), jobs: int = 1) -> Batch:
+        """Validate every input of ``paths`` (:meth:`stream`), all results kept."""
+        results = list(self.stream(paths, skip, jobs))
+        shown = {id(r) for r in self.shown_contexts()}  # context documents first
+        ordered = [r for r in results if id(r) in shown] + [
+            r for r in results if id(r) not in shown]
+        return Batch(tuple(ordered), __version__,
                      started_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                     options)
+                     self.provenance())
 
 
 def _platform_spec(platform: Platform, spec: str | Spec | None) -> str:

@@ -10,7 +10,7 @@ from hegui.reports import RENDERERS
 from hegui.validator.result import Batch
 from hegui.validator.spec import Lang, Spec
 
-EXTENSIONS = {"text": "txt", "json": "json", "html": "html", "markdown": "md",
+EXTENSIONS = {"text": "txt", "json": "json", "jsonl": "jsonl", "html": "html", "markdown": "md",
               "junit": "junit.xml", "sarif": "sarif.json", "github": "github.txt"}
 
 

@@ -24,7 +24,7 @@ from hegui.validator.spec import Spec
 
 
 def test_formats() -> None:
-    assert FORMATS == ("text", "json", "html", "markdown", "junit", "sarif", "github")
+    assert FORMATS == ("text", "json", "jsonl", "html", "markdown", "junit", "sarif", "github")
     assert set(RENDERERS) == set(FORMATS)
 
 
