@@ -6,6 +6,7 @@ Exit codes (README): 0 all conformant, 1 any nonconformant, 2 usage or processin
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import signal
 import sys
@@ -14,14 +15,15 @@ from typing import Any
 import click
 
 from hegui import __version__
-from hegui.cli_convert import convert
-from hegui.cli_envelope import envelope
-from hegui.cli_generate import generate
-from hegui.cli_profiles import profiles
-from hegui.cli_report import report
-from hegui.cli_specs import specs
-from hegui.cli_validate import validate
 from hegui.validator.errors import EXIT_ERROR, HeguiError
+
+#: Command name -> module, in the order ``--help`` lists them. A command's module is imported
+#: only when that command runs (or help lists them all): ``hegui validate`` does not pay for
+#: the generator's Hypothesis imports.
+COMMANDS = {"specs": "hegui.cli_specs", "profiles": "hegui.cli_profiles",
+            "validate": "hegui.cli_validate", "convert": "hegui.cli_convert",
+            "envelope": "hegui.cli_envelope", "report": "hegui.cli_report",
+            "generate": "hegui.cli_generate"}
 
 
 class HeguiCommandError(click.ClickException):
@@ -31,7 +33,21 @@ class HeguiCommandError(click.ClickException):
 
 
 class HeguiGroup(click.Group):
-    """Turns hegui's own errors into clean messages and documented exit codes."""
+    """Turns hegui's own errors into clean messages and documented exit codes, and loads
+    each command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command, in the documented order."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, its module imported now."""
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        command = getattr(importlib.import_module(module), cmd_name)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the subcommand; a :class:`HeguiError` becomes a message, never a traceback."""
@@ -50,13 +66,6 @@ def cli() -> None:
     """
 
 
-cli.add_command(specs)
-cli.add_command(profiles)
-cli.add_command(validate)
-cli.add_command(convert)
-cli.add_command(envelope)
-cli.add_command(report)
-cli.add_command(generate)
 
 
 class Interrupted(BaseException):
