@@ -12,25 +12,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
 import os
 import secrets
 import stat
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from hegui.reports.errors import ReportWriteError
-from hegui.reports.github import render_github
-from hegui.reports.html import render_html
-from hegui.reports.json_result import render_json
-from hegui.reports.jsonl import render_jsonl
-from hegui.reports.junit import render_junit
-from hegui.reports.markdown import render_markdown
-from hegui.reports.sarif import render_sarif
 from hegui.reports.sources import STDIN, BaseDir, file_and_line
-from hegui.reports.text import render_text
 from hegui.validator.errors import UsageError
 from hegui.validator.result import Batch
 from hegui.validator.spec import Lang, Spec
@@ -54,23 +47,41 @@ class LocatingRenderer(Protocol):
                  base_dir: BaseDir | None = None) -> str: ...
 
 
+class _Lazy(Mapping[str, Any]):
+    """Format name -> renderer, each renderer's module imported on first use (a run that
+    writes text does not import the HTML templates)."""
+
+    def __init__(self, where: Mapping[str, str]):
+        self._where = MappingProxyType(dict(where))
+
+    def __getitem__(self, name: str) -> Any:
+        module, _, attr = self._where[name].partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
 #: Format name -> renderer.
-RENDERERS: Mapping[str, Renderer] = MappingProxyType({
-    "text": render_text,
-    "json": render_json,
-    "jsonl": render_jsonl,
-    "html": render_html,
-    "markdown": render_markdown,
-    "junit": render_junit,
-    "sarif": render_sarif,
-    "github": render_github,
+RENDERERS: Mapping[str, Renderer] = _Lazy({
+    "text": "hegui.reports.text:render_text",
+    "json": "hegui.reports.json_result:render_json",
+    "jsonl": "hegui.reports.jsonl:render_jsonl",
+    "html": "hegui.reports.html:render_html",
+    "markdown": "hegui.reports.markdown:render_markdown",
+    "junit": "hegui.reports.junit:render_junit",
+    "sarif": "hegui.reports.sarif:render_sarif",
+    "github": "hegui.reports.github:render_github",
 })
 
 #: The formats whose renderers take ``base_dir``.
-LOCATING_RENDERERS: Mapping[str, LocatingRenderer] = MappingProxyType({
-    "junit": render_junit,
-    "sarif": render_sarif,
-    "github": render_github,
+LOCATING_RENDERERS: Mapping[str, LocatingRenderer] = _Lazy({
+    "junit": "hegui.reports.junit:render_junit",
+    "sarif": "hegui.reports.sarif:render_sarif",
+    "github": "hegui.reports.github:render_github",
 })
 
 #: Format names, in the order help texts list them.
