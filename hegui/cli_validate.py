@@ -71,6 +71,9 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
                    "sealed_at, used with --expect unless --now is given).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per core). Results keep the input order.")
+@click.option("--dask", "dask", metavar="ADDRESS|local",
+              help="Validate on a Dask cluster (a scheduler address such as tcp://host:8786, "
+                   "or local: a LocalCluster on this machine). Needs hegui[dask].")
 @click.option("--message-type", metavar="TYPE", help="Force the message type.")
 @click.option("--encoding", type=click.Choice(["json", "xml"]),
               help="Force the encoding (default: by extension, then content).")
@@ -103,7 +106,7 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
 @base_dir_option
 def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
              native_message: str | None, keys_file: str | None, now: str | None,
-             jobs: int, message_type: str | None,
+             jobs: int, dask: str | None, message_type: str | None,
              encoding: str | None, fmt: str, outputs: tuple[str, ...], lang: Lang,
              fail_on: Severity, contexts: tuple[str, ...], checklist: str | None,
              expect: str | None, quiet: bool, include_contexts: bool,
@@ -134,8 +137,8 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
     if quiet:
         pairs = [(f, p) for f, p in pairs if p != "-"]
     if expect is None and all(f == "jsonl" for f, _ in pairs):
-        _stream(runner, paths, skip, jobs, pairs, lang, quiet)  # flat memory, any length
-    batch = runner.run(paths, skip=skip, jobs=jobs)
+        _stream(runner, paths, skip, jobs, dask, pairs, lang, quiet)  # flat memory
+    batch = runner.run(paths, skip=skip, jobs=jobs, dask=dask)
     sources = _sources(batch, pairs)
     write_outputs(batch, runner.specs, pairs, lang=lang, sources=sources,
                   base_dir=base_dir or ".")
@@ -154,7 +157,7 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
 
 
 def _stream(runner: Runner, paths: tuple[str, ...], skip: frozenset[Path], jobs: int,
-            pairs: list[tuple[str, str]], lang: Lang, quiet: bool) -> None:
+            dask: str | None, pairs: list[tuple[str, str]], lang: Lang, quiet: bool) -> None:
     """Write JSON Lines reports as the results come (nothing kept), then exit."""
     from hegui import __version__
     from hegui.reports.errors import ReportWriteError
@@ -173,7 +176,7 @@ def _stream(runner: Runner, paths: tuple[str, ...], skip: frozenset[Path], jobs:
         try:
             for w in writers:
                 w.start(__version__, started, runner.provenance())
-            for r in runner.stream(paths, skip, jobs):
+            for r in runner.stream(paths, skip, jobs, dask):
                 counts["total"] += 1
                 counts[r.verdict] += 1
                 for w in writers:

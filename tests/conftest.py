@@ -50,6 +50,7 @@ SLOW = (
     "cli/test_validate_cli.py::test_expect_skips_the_manifest_inside_the_pack",
     "reports/test_browser.py",
     "platforms/test_sealed_profiles.py::test_a_sealed_native_pack_validates_as_its_manifest_says",
+    "cli/test_dask_cli.py",  # a LocalCluster, and a scheduler that never answers
 )
 
 

@@ -77,6 +77,8 @@ class Runner:
     """Validates many payloads, caching one Validator per spec."""
 
     def __init__(self, config: RunConfig):
+        #: The configuration as given (what a Dask worker builds its own runner from).
+        self.config_as_given = config
         self.config = config
         self._validators: dict[str, Validator] = {}
         #: The platform profile every payload is a native message of (``--profile <id>``
@@ -207,11 +209,12 @@ class Runner:
         return self.validator(spec, detected).validate(payload.data, payload.source, opts)
 
     def stream(self, paths: Iterable[str], skip: frozenset[Path] = frozenset(),
-               jobs: int = 1) -> Iterator[Result]:
+               jobs: int = 1, dask: str | None = None) -> Iterator[Result]:
         """Every input's result, in input order, as it is produced (context documents that
         are reported come before the payloads whose spec reads them); ``jobs`` > 1 validates
-        on that many forked workers (validator.parallel). The run's request-id check is
-        applied here, so it holds however the payloads were validated.
+        on that many forked workers (validator.parallel), ``dask`` on a Dask cluster at that
+        address or ``local`` (validator.dask_run). The run's request-id check is applied
+        here, so it holds however the payloads were validated.
 
         ``skip``: files inside the given folders that are not payloads (resolved paths)."""
         if self.fixed is not None:
@@ -219,18 +222,24 @@ class Runner:
         ids = RequestIds(self.config.options.fail_on,
                          None if self.platform is None else self.platform.id)
         payloads = expand(paths, self.config.options.limits, skip)
-        if jobs > 1:
+        results: Iterable[Result]
+        if dask is not None:
+            from hegui.validator.dask_run import dask_results
+
+            results = dask_results(self, payloads, dask)
+        elif jobs > 1:
             from hegui.validator.parallel import parallel_results
 
-            results: Iterable[Result] = parallel_results(self, payloads, jobs)
+            results = parallel_results(self, payloads, jobs)
         else:
             results = (self.validate(p) for p in payloads)
+        remote = dask is not None or jobs > 1
         shown = 0
         for r in results:
             contexts = self.shown_contexts()
             yield from contexts[shown:]
             shown = len(contexts)
-            if jobs > 1:
+            if remote:
                 self._register(r)
             yield ids.check(r)
         yield from self.shown_contexts()[shown:]
@@ -264,9 +273,10 @@ class Runner:
                 "contexts": dict(self.config.contexts)}
 
     def run(self, paths: Iterable[str], started_at: str | None = None,
-            skip: frozenset[Path] = frozenset(), jobs: int = 1) -> Batch:
+            skip: frozenset[Path] = frozenset(), jobs: int = 1,
+            dask: str | None = None) -> Batch:
         """Validate every input of ``paths`` (:meth:`stream`), all results kept."""
-        results = list(self.stream(paths, skip, jobs))
+        results = list(self.stream(paths, skip, jobs, dask))
         shown = {id(r) for r in self.shown_contexts()}  # context documents first
         ordered = [r for r in results if id(r) in shown] + [
             r for r in results if id(r) not in shown]
