@@ -7,12 +7,14 @@ fails to evaluate on a structurally valid payload is a processing error, never a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from hegui.validator.cel_backend import ITERATION_BUDGET, Outcome, Program
+from hegui.validator.chunked import evaluate_sliced, sliced_list
 from hegui.validator.runtime import Runtime
 from hegui.validator.safe_json import pointer_tokens
 from hegui.validator.spec import Rule, Text
@@ -83,15 +85,7 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
                      for f in sorted(tainted.get(v, ())) if f == "*" or f in program.names)
 
     def too_long(program: Program | None) -> str | None:
-        """Why the runtime cannot walk a list the program walks: it has too many items (the
-        iterations would run out anyway; converting a list that long costs gigabytes)."""
-        for path in sorted(program.walked if program is not None else ()):
-            n = _items_at(values.get(path[0]), path[1:])
-            if n >= ITERATION_BUDGET:
-                shown = "[].".join(path)
-                return (f"{shown} has {n} items, over the CEL runtime's iteration budget "
-                        f"of {ITERATION_BUDGET}")
-        return None
+        return _too_long(program, values)
 
     rules = rt.rules_for(message_type)
     # Values are converted for CEL once per payload, not once per rule: every rule shares one
@@ -107,7 +101,10 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
         if spoilt:
             unchecked.append((rule, tuple(dict.fromkeys(spoilt))))
             continue
-        why = too_long(when) or too_long(program)
+        sliced = (sliced_list(program.tree) if rule.kind == "each" and program is not None
+                  else None)
+        # a sliced program is checked slice by slice (validator.chunked)
+        why = too_long(when) or (None if sliced is not None else too_long(program))
         if why is not None:
             errors.append((rule, why))
             continue
@@ -129,7 +126,12 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
             continue
         assert program is not None
         if rule.kind == "each":
-            out = _eval_list(program, values_for)
+            if sliced is not None:
+                out = evaluate_sliced(program, sliced, values, _eval_list,
+                                      functools.partial(_too_long, program),
+                                      functools.partial(_eval_list, program, values_for))
+            else:
+                out = _eval_list(program, values_for)
             if out is None:
                 invalid(program, values_for)
                 continue
@@ -150,6 +152,19 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
         elif result.value is False:
             hits.append(RuleHit(rule, rule.fields, _message(rule, show)))
     return RuleRun(tuple(hits), tuple(evaluated), tuple(errors), tuple(unchecked))
+
+
+def _too_long(program: Program | None, values: Mapping[str, Any]) -> str | None:
+    """Why the runtime cannot walk a list the program walks in ``values``: it has too many
+    items (the iterations would run out anyway; converting a list that long costs
+    gigabytes)."""
+    for path in sorted(program.walked if program is not None else ()):
+        n = _items_at(values.get(path[0]), path[1:])
+        if n >= ITERATION_BUDGET:
+            shown = "[].".join(path)
+            return (f"{shown} has {n} items, over the CEL runtime's iteration budget "
+                    f"of {ITERATION_BUDGET}")
+    return None
 
 
 def _items_at(value: Any, fields: tuple[str, ...]) -> int:
