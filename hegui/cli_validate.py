@@ -69,8 +69,9 @@ def parse_contexts(contexts: tuple[str, ...], checklist: str | None) -> dict[str
               help="Time of validation that sealed envelopes' timestamps are judged against "
                    "(default: the current time; a sealed test pack's manifest gives its "
                    "sealed_at, used with --expect unless --now is given).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Worker processes (0: one per core). Results keep the input order.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Worker processes (default 0: one per core; 1: none). Workers start only "
+                   "for more than 64 payloads. Results keep the input order.")
 @click.option("--dask", "dask", metavar="ADDRESS|local",
               help="Validate on a Dask cluster (a scheduler address such as tcp://host:8786, "
                    "or local: a LocalCluster on this machine). Needs hegui[dask].")

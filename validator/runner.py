@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,12 +229,19 @@ class Runner:
 
             results = dask_results(self, payloads, dask)
         elif jobs > 1:
-            from hegui.validator.parallel import parallel_results
+            from hegui.validator.parallel import CHUNK, parallel_results
 
-            results = parallel_results(self, payloads, jobs)
+            # A pool costs more than a short run: workers only when there is more than a
+            # chunk of payloads (the first ones are read to know).
+            head = list(itertools.islice(payloads, CHUNK + 1))
+            payloads = itertools.chain(head, payloads)
+            if len(head) > CHUNK:
+                results = parallel_results(self, payloads, jobs)
+            else:
+                results = (self.validate(p) for p in payloads)
         else:
             results = (self.validate(p) for p in payloads)
-        remote = dask is not None or jobs > 1
+        remote = dask is not None or jobs > 1  # results may come from another process
         shown = 0
         for r in results:
             contexts = self.shown_contexts()
