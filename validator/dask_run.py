@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from hegui.validator.errors import UsageError
+from hegui.validator.parallel import in_order
 
 if TYPE_CHECKING:
     from hegui.validator.inputs import Payload
@@ -74,23 +73,9 @@ def dask_results(runner: Runner, payloads: Iterable[Payload], address: str
     client = client_for(address)
     try:
         config = runner.config_as_given
-        it = iter(payloads)
-        pending: deque[Any] = deque()
-
-        def submit() -> bool:
-            chunk = list(islice(it, CHUNK))
-            if chunk:
-                pending.append(client.submit(validate_chunk, config, chunk, pure=False))
-            return bool(chunk)
-
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        for _ in range(workers * AHEAD):
-            if not submit():
-                break
-        while pending:
-            done = pending.popleft().result()
-            submit()
-            yield from done
+        yield from in_order(payloads, CHUNK, workers * AHEAD, lambda part: client.submit(
+            validate_chunk, config, part, pure=False).result)
     finally:
         cluster = getattr(client, "cluster", None)
         client.close()

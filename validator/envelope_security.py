@@ -43,7 +43,8 @@ from hegui.validator.spec import Text
 
 __all__ = [
     "CipherScheme", "EncryptFlag", "FieldCipher", "KeyEnvelope", "Opened", "Problem",
-    "Security", "SignatureScheme", "TimestampScheme", "check_timestamp", "looks_encrypted",
+    "Security", "SignatureScheme", "TimestampScheme", "check_timestamp", "flag_off",
+    "looks_encrypted",
     "missing_keys", "open_sealed", "seal", "sign_string",
 ]
 
@@ -92,7 +93,8 @@ def looks_encrypted(value: Any, c: CipherScheme) -> bool:
     return len(data) >= 16 and len(data) % 16 == 0
 
 
-def _flag_off(doc: Mapping[str, Any], flag: EncryptFlag | None) -> bool:
+def flag_off(doc: Mapping[str, Any], flag: EncryptFlag | None) -> bool:
+    """Whether the envelope's encrypt flag says its body is sent in plaintext."""
     return flag is not None and str(doc.get(flag.field, "")) == flag.off
 
 
@@ -196,7 +198,7 @@ def open_sealed(doc: Mapping[str, Any], security: Security, keys: Keys,
     opened = dict(doc)
     plain = None
     encrypted = (security.cipher is not None and isinstance(doc.get(security.body), str)
-                 and not _flag_off(doc, security.flag))
+                 and not flag_off(doc, security.flag))
     if encrypted:
         plain = _open_body(opened, security, keys, out)
         if plain is None:

@@ -13,7 +13,12 @@ from __future__ import annotations
 import orjson
 
 from hegui.validator.envelope_scheme import Security
-from hegui.validator.envelope_security import looks_encrypted, missing_keys, open_sealed
+from hegui.validator.envelope_security import (
+    flag_off,
+    looks_encrypted,
+    missing_keys,
+    open_sealed,
+)
 from hegui.validator.keys import Keys
 from hegui.validator.native_docs import get_path
 from hegui.validator.pipeline import Work
@@ -48,13 +53,13 @@ class EnvelopeStage:
             return  # a bare body, or another envelope: the map stage says so
         sec = env.security
         body = get_path(doc, env.body)
-        flag_off = _flag_off(doc, sec)  # plaintext the platform allows: the seal still holds
-        plain_body = isinstance(body, dict) or _json_object(body) or flag_off
+        allowed_off = flag_off(doc, sec.flag)  # plaintext the platform allows: seal still holds
+        plain_body = isinstance(body, dict) or _json_object(body) or allowed_off
         encrypted_fields = [] if sec.fields is None or not isinstance(body, dict) else [
             p for p in sec.fields.paths if looks_encrypted(body.get(p), sec.fields.cipher)]
         keys = work.keys.for_profile(platform.id) if work.keys is not None else None
         missing = missing_keys(sec, keys)
-        allowed_plain = flag_off or sec.cipher is None  # a plaintext body the seal covers
+        allowed_plain = allowed_off or sec.cipher is None  # a plaintext body the seal covers
         if plain_body and not encrypted_fields and (missing or not allowed_plain):
             work.add("envelope.seal@plaintext", "info", _plaintext(sec, env.body), "envelope",
                      f"/{env.body}")
@@ -106,11 +111,6 @@ def _request_id(work: Work, sec: Security, doc: dict[str, object]) -> None:
     rid = get_path(doc, sec.request_id)
     if isinstance(rid, str | int) and not isinstance(rid, bool) and rid != "":
         work.request_id = ("/" + sec.request_id.replace(".", "/"), str(rid))
-
-
-def _flag_off(doc: dict[str, object], sec: Security) -> bool:
-    flag = sec.flag
-    return flag is not None and str(doc.get(flag.field, "")) == flag.off
 
 
 def _json_object(value: object) -> bool:

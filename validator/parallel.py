@@ -9,18 +9,20 @@ written, so neither the inputs nor the results pile up however long the run is.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.pool
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from hegui.validator.inputs import Payload
     from hegui.validator.result import Result
     from hegui.validator.runner import Runner
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Payloads per task, and tasks in flight per worker.
 CHUNK = 64
@@ -49,28 +51,37 @@ def _many(payloads: list[Payload]) -> list[Result]:
     return [_RUNNER.validate(p) for p in payloads]
 
 
+def in_order(items: Iterable[T], chunk: int, ahead: int,
+             start: Callable[[list[T]], Callable[[], list[R]]]) -> Iterator[R]:
+    """The results of ``items``, in order: chunks of ``chunk`` handed to ``start`` (which
+    begins the work and returns a call waiting for its results), at most ``ahead`` chunks in
+    flight, so neither the items nor the results pile up however many there are."""
+    it = iter(items)
+    pending: deque[Callable[[], list[R]]] = deque()
+
+    def submit() -> bool:
+        part = list(islice(it, chunk))
+        if part:
+            pending.append(start(part))
+        return bool(part)
+
+    for _ in range(ahead):
+        if not submit():
+            break
+    while pending:
+        done = pending.popleft()()
+        submit()
+        yield from done
+
+
 def parallel_results(runner: Runner, payloads: Iterable[Payload], jobs: int) -> Iterator[Result]:
     """The results of ``payloads`` validated by ``jobs`` forked workers, in input order."""
     global _RUNNER
     _RUNNER = runner
-    it = iter(payloads)
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs, initializer=_worker_signals) as pool:
-        pending: deque[multiprocessing.pool.AsyncResult[list[Result]]] = deque()
-
-        def submit() -> bool:
-            chunk = list(islice(it, CHUNK))
-            if chunk:
-                pending.append(pool.apply_async(_many, (chunk,)))
-            return bool(chunk)
-
-        for _ in range(jobs * AHEAD):
-            if not submit():
-                break
-        while pending:
-            done = pending.popleft().get()
-            submit()
-            yield from done
+        yield from in_order(payloads, CHUNK, jobs * AHEAD,
+                            lambda part: pool.apply_async(_many, (part,)).get)
         pool.close()
         pool.join()
     _RUNNER = None
