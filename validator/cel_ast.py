@@ -288,3 +288,20 @@ def names_read(tree: Expr) -> frozenset[str]:
         elif isinstance(n, Select):
             out.add(n.field)
     return frozenset(out)
+
+
+def sliced_list(tree: Expr) -> str | None:
+    """The declared list variable ``tree`` can be evaluated slice by slice over, or None."""
+    node = tree
+    while isinstance(node, Comprehension):
+        builds = (isinstance(node.accu_init, ListExpr) and not node.accu_init.elements
+                  and isinstance(node.result, Ident)
+                  and node.result.name == node.accu_var)
+        if not builds:
+            return None
+        node = node.iter_range
+    if not (isinstance(node, Ident) and node.declared and node is not tree):
+        return None
+    uses = sum(1 for n in walk(tree)
+               if isinstance(n, Ident) and n.declared and n.name == node.name)
+    return node.name if uses == 1 else None

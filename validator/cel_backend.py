@@ -124,6 +124,7 @@ class Program:
         self.source = source
         self._compiled = compiled
         self.env = env
+        self._unbound: tuple[Any, Outcome | None] | None = None
 
     @functools.cached_property
     def tree(self) -> cel_ast.Expr:
@@ -146,23 +147,48 @@ class Program:
         return frozenset(out)
 
     @functools.cached_property
+    def walked_sorted(self) -> tuple[tuple[str, ...], ...]:
+        """:attr:`walked` in sorted order (checked for every payload: sorted once)."""
+        return tuple(sorted(self.walked))
+
+    @functools.cached_property
+    def sliced(self) -> str | None:
+        """The declared list the expression can be evaluated over slice by slice, or None
+        (:func:`.cel_ast.sliced_list`; decided once per program, not per payload)."""
+        return cel_ast.sliced_list(self.tree)
+
+    @functools.cached_property
     def names(self) -> frozenset[str]:
         """Every name the expression reads data by (variables' parts and selected fields)."""
         return cel_ast.names_read(self.tree)
 
+    @functools.cached_property
+    def _read(self) -> frozenset[str]:
+        return frozenset(self.variables)
+
     def _run(self, values: Mapping[str, Any] | Prepared) -> tuple[Any, Outcome | None]:
+        bound: Container[str] = values.keys if isinstance(values, Prepared) else values
+        if self.variables and not any(v in bound for v in self.variables):
+            # None of what it reads has a value: the outcome depends on nothing in the payload,
+            # so it is computed once (most rules of a small message read only absent fields).
+            if self._unbound is None:
+                self._unbound = self._judged(self._eval(values), bound)
+            return self._unbound
+        return self._judged(self._eval(values), bound)
+
+    def _eval(self, values: Mapping[str, Any] | Prepared) -> Any:
         # An unbound variable becomes an error value, not an exception; short-circuit operators
         # may still give an answer, so evaluate anyway and look at the result.
         try:
             if isinstance(values, Prepared):
-                bound: Container[str] = values.keys
-                result = self._compiled.eval(values.activation)
-            else:
-                bound = values
-                result = self._compiled.eval(
-                    data={k: values[k] for k in self.variables if k in values})
+                return self._compiled.eval(values.activation)
+            return self._compiled.eval(data={k: values[k] for k in self.variables if k in values})
         except Exception as exc:  # the runtime raises on a few conditions; never crash a run
-            return None, Outcome(None, error=str(exc))
+            return Outcome(None, error=str(exc))
+
+    def _judged(self, result: Any, bound: Container[str]) -> tuple[Any, Outcome | None]:
+        if isinstance(result, Outcome):
+            return None, result
         if result.type() == cel.Type.ERROR:
             # An error when a variable the expression reads has no value: the rule does not
             # apply. Decided from the tree and the bound names, never from the error's text.
@@ -182,7 +208,19 @@ class Program:
         An error while a variable it reads is absent is ``missing`` (the rule does not apply);
         a value despite the absence (``&&``, ``||``, ``?:`` short-circuit) counts.
         """
-        result, failed = self._run(values)
+        if isinstance(values, Prepared) and not values.keys.isdisjoint(self._read):
+            # The common case, kept short (it runs for every rule of every payload): a
+            # boolean is the answer; anything else (an error value) is judged below.
+            got = self._eval(values)
+            if not isinstance(got, Outcome):
+                value = got.value()
+                if value is True:
+                    return _HOLDS
+                if value is False:
+                    return _FAILS
+            result, failed = self._judged(got, values.keys)
+        else:
+            result, failed = self._run(values)
         if failed is not None:
             return failed
         value = result.value()
@@ -208,6 +246,11 @@ class Program:
         if not isinstance(listed, list):
             return Outcome(None, error=f"expression gave {result.type().name()}, not list")
         return Outcome(None, items=[_shallow(x) for x in listed] if shallow else listed)
+
+
+#: The two outcomes of a boolean expression that evaluated (shared: Outcome is immutable).
+_HOLDS = Outcome(True)
+_FAILS = Outcome(False)
 
 
 def _container(accessor: Any) -> bool:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from hegui.validator.safe_json import escape_pointer
 from hegui.validator.spec import MessageType, Spec
 from hegui.validator.structure import StructuralError, path_of
@@ -20,9 +22,28 @@ from hegui.validator.structure import StructuralError, path_of
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+#: What orjson writes for the characters :data:`NOT_XML` matches: an escape (``\\uXXXX`` for
+#: C0 controls, ``\\b`` and ``\\f`` for U+0008 and U+000C), or U+FFFE and U+FFFF as they are
+#: (it refuses to write a lone surrogate). Single characters are searched for: fast.
+_ESCAPES = re.compile(r"\\[ubf]")
+
+
+def _may_hold(doc: Any) -> bool:
+    """Whether ``doc`` may hold a character XML forbids (False is certain; True means look)."""
+    try:
+        text = orjson.dumps(doc).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):
+        return True
+    if "\ufffe" in text or "\uffff" in text:
+        return True
+    return "\\" in text and _ESCAPES.search(text) is not None
+
+
 def illegal_characters(spec: Spec, mt: MessageType, doc: Any) -> Iterator[StructuralError]:
     """A ``character`` error for every string value of ``doc`` holding a character XML 1.0
     forbids (keys holding one are no element names: the schema reports them unexpected)."""
+    if not _may_hold(doc):
+        return
     for tokens, value in _strings(doc, []):
         m = NOT_XML.search(value)
         if m is None:

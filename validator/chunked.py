@@ -14,28 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hegui.validator import cel_ast
 from hegui.validator.cel_backend import Program
 
 #: The runtime's words for a spent budget (cel_errors reads the same text for messages).
 BUDGET = "Iteration budget exceeded"
-
-
-def sliced_list(tree: cel_ast.Expr) -> str | None:
-    """The declared list variable ``tree`` can be evaluated slice by slice over, or None."""
-    node = tree
-    while isinstance(node, cel_ast.Comprehension):
-        builds = (isinstance(node.accu_init, cel_ast.ListExpr) and not node.accu_init.elements
-                  and isinstance(node.result, cel_ast.Ident)
-                  and node.result.name == node.accu_var)
-        if not builds:
-            return None
-        node = node.iter_range
-    if not (isinstance(node, cel_ast.Ident) and node.declared and node is not tree):
-        return None
-    uses = sum(1 for n in cel_ast.walk(tree)
-               if isinstance(n, cel_ast.Ident) and n.declared and n.name == node.name)
-    return node.name if uses == 1 else None
 
 
 def evaluate_sliced(program: Program, name: str, values: Mapping[str, Any],

@@ -88,12 +88,12 @@ class _Builder:
                 continue  # unknown key: the schema check reports it
             dtype = elem.datatype
             key = f"{prefix}.{name}" if flat else name
-            if dtype in _PLAIN and isinstance(raw, str) and not invalid and \
+            if not invalid and dtype in _PLAIN and type(raw) is str and \
                     "uppercaseOf" not in elem.facets:
                 into[key] = raw  # fast path: nothing beyond the schema to check
                 continue
             ptr = f"{pointer}/{escape_pointer(name)}"
-            if ptr in invalid:
+            if invalid and ptr in invalid:
                 continue
             if dtype == "group":
                 path = f"{prefix}.{name}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hegui.validator.cel_backend import ITERATION_BUDGET, Outcome, Program
-from hegui.validator.chunked import evaluate_sliced, sliced_list
+from hegui.validator.chunked import evaluate_sliced
 from hegui.validator.runtime import Runtime
 from hegui.validator.safe_json import pointer_tokens
 from hegui.validator.spec import Rule, Text
@@ -85,6 +85,8 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
                      for f in sorted(tainted.get(v, ())) if f == "*" or f in program.names)
 
     def too_long(program: Program | None) -> str | None:
+        if program is None or not program.walked_sorted:
+            return None  # walks no list: nothing to count (most rules)
         return _too_long(program, values)
 
     rules = rt.rules_for(message_type)
@@ -93,7 +95,8 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
     # them rule by rule, over the 5 s budget). The runtime keeps what evaluations convert for
     # as long as the activation lives, so memory grows with the rules that walk a long list
     # of deep items (docs/architecture.md, "Bounds").
-    values_for: Any = rt.env.activation(values)
+    reads = rt.variables_read(message_type)
+    values_for: Any = rt.env.activation({k: v for k, v in values.items() if k in reads})
     for rule in rules:
         when = rt.when_program(rule.id)
         program = rt.program(rule.id)
@@ -101,7 +104,7 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
         if spoilt:
             unchecked.append((rule, tuple(dict.fromkeys(spoilt))))
             continue
-        sliced = (sliced_list(program.tree) if rule.kind == "each" and program is not None
+        sliced = (program.sliced if rule.kind == "each" and program is not None
                   else None)
         # a sliced program is checked slice by slice (validator.chunked)
         why = too_long(when) or (None if sliced is not None else too_long(program))
@@ -158,7 +161,7 @@ def _too_long(program: Program | None, values: Mapping[str, Any]) -> str | None:
     """Why the runtime cannot walk a list the program walks in ``values``: it has too many
     items (the iterations would run out anyway; converting a list that long costs
     gigabytes)."""
-    for path in sorted(program.walked if program is not None else ()):
+    for path in program.walked_sorted if program is not None else ():
         n = _items_at(values.get(path[0]), path[1:])
         if n >= ITERATION_BUDGET:
             shown = "[].".join(path)

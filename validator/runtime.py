@@ -80,6 +80,7 @@ class Runtime:
         if problems:
             raise SpecError.of(problems)
         self._by_type = {mt: spec.rules_for(mt) for mt in spec.message_types}
+        self._reads: dict[str, frozenset[str]] = {}
         self._xsd: etree.XMLSchema | None = None
         self._json: dict[str, Any] | None = None
         self._memo: dict[Any, Any] = {}
@@ -90,6 +91,17 @@ class Runtime:
         """Rules of ``message_type`` in catalogue order (looked up once per type)."""
         found = self._by_type.get(message_type)
         return found if found is not None else self.spec.rules_for(message_type)
+
+    def variables_read(self, message_type: str) -> frozenset[str]:
+        """The CEL variables the rules of ``message_type`` read (``when`` and ``expr``): only
+        these are converted for the runtime, once per payload."""
+        found = self._reads.get(message_type)
+        if found is None:
+            programs = [p for r in self.rules_for(message_type)
+                        for p in (self._programs.get(r.id), self._when.get(r.id)) if p]
+            found = frozenset(v for p in programs for v in p.variables)
+            self._reads[message_type] = found
+        return found
 
     def program(self, rule_id: str) -> Program | None:
         """The compiled ``expr`` of a rule (None for ``require`` rules)."""

@@ -136,8 +136,43 @@ class _NonFinite(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
 def _count_keys(value: Any, max_depth: int) -> int:
-    """Number of object keys in ``value``, or -1 when it nests deeper than ``max_depth``."""
+    """Number of object keys in ``value``, or -1 when it nests deeper than ``max_depth``
+    (one recursive walk over the containers only; nesting past what Python's stack holds is
+    walked with an explicit stack instead)."""
+    if max_depth < 1:
+        return -1
+    if type(value) is not dict and type(value) is not list:
+        return 0
+    try:
+        return _keys_below(value, 1, max_depth)
+    except _TooDeep:
+        return -1
+    except RecursionError:
+        return _count_keys_stack(value, max_depth)
+
+
+def _keys_below(v: dict[str, Any] | list[Any], d: int, max_depth: int) -> int:
+    if d > max_depth:
+        raise _TooDeep
+    n = 0
+    if type(v) is dict:
+        n = len(v)
+        for x in v.values():
+            if type(x) is dict or type(x) is list:
+                n += _keys_below(x, d + 1, max_depth)
+    else:
+        for x in v:
+            if type(x) is dict or type(x) is list:
+                n += _keys_below(x, d + 1, max_depth)
+    return n
+
+
+def _count_keys_stack(value: Any, max_depth: int) -> int:
     keys = 0
     stack = [(value, 1)]
     while stack:

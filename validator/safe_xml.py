@@ -8,6 +8,7 @@ resolves anything. Encodings follow the XML declaration or a BOM (GB18030/GBK pa
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from lxml import etree
@@ -121,9 +122,22 @@ class _Refuse(etree.Resolver):  # type: ignore[misc]  # lxml ships no stubs
         return self.resolve_string("", context)
 
 
+_COMPILED = threading.local()
+
+
+def _deeper_than(max_depth: int) -> etree.XPath:
+    """The compiled XPath finding an element at depth ``max_depth + 1`` (compiled once per
+    thread and depth: compiling it cost more than evaluating it)."""
+    cache = _COMPILED.__dict__.setdefault("depth", {})
+    found = cache.get(max_depth)
+    if found is None:
+        found = cache[max_depth] = etree.XPath("(" + "*/" * (max_depth - 1) + "*)[1]")
+    return found
+
+
 def _check_depth(root: etree._Element, max_depth: int) -> None:
     # One XPath evaluated in C: is there any element at depth max_depth + 1?
-    deep = root.xpath("(" + "*/" * (max_depth - 1) + "*)[1]")
+    deep = _deeper_than(max_depth)(root)
     if isinstance(deep, list) and deep:
         el = deep[0]
         line = el.sourceline if isinstance(el, etree._Element) else None

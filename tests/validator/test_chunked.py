@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from hegui.validator.catalogue import runtime_for
-from hegui.validator.chunked import evaluate_sliced, sliced_list
+from hegui.validator.cel_ast import sliced_list
+from hegui.validator.chunked import evaluate_sliced
 from hegui.validator.engine import Validator
 from hegui.validator.loader import load_spec
 
