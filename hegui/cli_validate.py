@@ -14,8 +14,10 @@ from hegui.validator.engine import Options
 from hegui.validator.errors import EXIT_ERROR, UsageError
 from hegui.validator.keys import load_keys
 from hegui.validator.limits import DEFAULT_LIMITS
+from hegui.validator.result import Batch
 from hegui.validator.runner import RunConfig, Runner
 from hegui.validator.spec import Lang, Severity
+from hegui.validator.spool import ResultSpool
 
 
 def parse_outputs(fmt: str, outputs: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -139,7 +141,19 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
         pairs = [(f, p) for f, p in pairs if p != "-"]
     if expect is None and all(f == "jsonl" for f, _ in pairs):
         _stream(runner, paths, skip, jobs, dask, pairs, lang, quiet)  # flat memory
-    batch = runner.run(paths, skip=skip, jobs=jobs, dask=dask)
+    batch = runner.spooled(paths, skip=skip, jobs=jobs, dask=dask)  # results on disk
+    try:
+        code = _report(batch, runner, pairs, lang, base_dir, quiet, expect)
+    finally:
+        if isinstance(batch.results, ResultSpool):
+            batch.results.close()  # its temporary file
+    raise click.exceptions.Exit(code)
+
+
+def _report(batch: Batch, runner: Runner, pairs: list[tuple[str, str]], lang: Lang,
+            base_dir: str | None, quiet: bool, expect: str | None) -> int:
+    """Write the reports of ``batch`` and give the exit code (compared with the test pack's
+    manifest when ``expect`` names one)."""
     sources = _sources(batch, pairs)
     write_outputs(batch, runner.specs, pairs, lang=lang, sources=sources,
                   base_dir=base_dir or ".")
@@ -154,7 +168,7 @@ def validate(paths: tuple[str, ...], spec_id: str | None, profile: str | None,
             click.echo(line, err=True)
         if code != EXIT_ERROR:
             code = 1 if mismatches else 0
-    raise click.exceptions.Exit(code)
+    return code
 
 
 def _stream(runner: Runner, paths: tuple[str, ...], skip: frozenset[Path], jobs: int,
@@ -238,8 +252,16 @@ def _sources(batch: object, pairs: list[tuple[str, str]]) -> dict[str, bytes] | 
     """Payload bytes for excerpts in HTML/Markdown reports (read back from the files)."""
     if not any(f == "html" for f, _ in pairs):
         return None
+    from hegui.reports.html import DETAILS
+
+    results = getattr(batch, "results", ())
+    every = len(results) <= DETAILS  # else only the payloads the report details
     out: dict[str, bytes] = {}
-    for r in getattr(batch, "results", ()):
+    for r in results:
+        if not r.findings or not (every or r.verdict != "conformant"):
+            continue
+        if len(out) >= DETAILS:
+            break
         path = Path(r.source)
         if path.is_file() and path.stat().st_size <= 2 * 1024 * 1024:
             try:

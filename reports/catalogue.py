@@ -34,32 +34,28 @@ class RuleInfo:
         return self.basis.render("zh" if lang == "zh" else "en")
 
 
+#: Sources of payloads that failed a rule, kept by name per rule (the rest are counted).
+FAILED_NAMED = 500
+
+
 @dataclass
 class RuleStats:
-    """How one rule fared in a batch: which payloads failed it and which reached it.
+    """How one rule fared in a batch: how many payloads failed it and reached it, with the
+    first :data:`FAILED_NAMED` that failed it by name (counts do not grow with the run).
 
-    Sources are kept in batch order (dicts used as ordered sets). A payload that failed a rule
-    reached it, even when the engine did not list the rule in ``rules_evaluated``.
+    A payload that failed a rule reached it, even when the engine did not list the rule in
+    ``rules_evaluated``. Each input counts once (a file named twice is two inputs).
     """
 
-    failed_in: dict[str, None] = field(default_factory=dict)
-    reached_in: dict[str, None] = field(default_factory=dict)
+    failed: int = 0
+    reached: int = 0
     findings: int = 0
+    failed_first: list[str] = field(default_factory=list)
 
     @property
-    def failed(self) -> list[str]:
-        """Sources with at least one finding of the rule."""
-        return list(self.failed_in)
-
-    @property
-    def reached(self) -> list[str]:
-        """Sources where the rule was evaluated (passed or failed)."""
-        return list(self.reached_in)
-
-    @property
-    def passed(self) -> list[str]:
-        """Sources that reached the rule and did not fail it."""
-        return [s for s in self.reached_in if s not in self.failed_in]
+    def passed(self) -> int:
+        """Payloads that reached the rule and did not fail it."""
+        return self.reached - self.failed
 
 
 def is_structural(rule_id: str) -> bool:
@@ -129,14 +125,21 @@ def rule_catalogue(batch: Batch, specs: Mapping[str, Spec]) -> dict[str, RuleInf
 
 
 def rule_stats(results: Iterable[Result]) -> dict[str, RuleStats]:
-    """Per rule id: the payloads that failed it (had a finding) and that reached it."""
+    """Per rule id: how many payloads failed it (had a finding) and reached it."""
     out: dict[str, RuleStats] = {}
     for r in results:
-        for rule_id in r.rules_evaluated:
-            out.setdefault(rule_id, RuleStats()).reached_in[r.source] = None
+        failed: dict[str, int] = {}
         for f in r.findings:
-            stats = out.setdefault(f.rule_id, RuleStats())
-            stats.findings += 1
-            stats.failed_in[r.source] = None
-            stats.reached_in[r.source] = None
+            failed[f.rule_id] = failed.get(f.rule_id, 0) + 1
+        for rule_id in dict.fromkeys([*r.rules_evaluated, *failed]):
+            stats = out.get(rule_id)
+            if stats is None:
+                stats = out[rule_id] = RuleStats()
+            stats.reached += 1
+            n = failed.get(rule_id)
+            if n:
+                stats.failed += 1
+                stats.findings += n
+                if len(stats.failed_first) < FAILED_NAMED:
+                    stats.failed_first.append(r.source)
     return out

@@ -72,13 +72,13 @@ class RuleCoverage:
 
 def spec_coverage(batch: Batch, spec: Spec) -> RuleCoverage:
     """Coverage of ``spec``'s rules by the evaluated payloads of ``batch`` judged against it."""
-    results = [r for r in batch.results
-               if r.spec is not None and r.spec.name == spec.name and r.verdict != "error"]
+    results = (r for r in batch.results
+               if r.spec is not None and r.spec.name == spec.name and r.verdict != "error")
     stats = rule_stats(results)
     status: dict[str, CoverageStatus] = {}
     for rule in spec.rules:
         st = stats.get(rule.id)
-        failed = bool(st and st.failed_in)
+        failed = bool(st and st.failed)
         passed = bool(st and st.passed)
         status[rule.id] = ("exercised" if failed and passed else "failed_only" if failed
                            else "passed_only" if passed else "never_reached")

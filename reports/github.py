@@ -13,8 +13,9 @@ absolute path; without one, sources are named as the results name them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
+from hegui.reports.chunks import joined
 from hegui.reports.labels import label
 from hegui.reports.provenance import provenance
 from hegui.reports.sources import BaseDir, file_and_line, in_file, shown_path
@@ -46,7 +47,18 @@ def render_github(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
                   base_dir: BaseDir | None = None) -> str:
     """Render ``batch`` as GitHub Actions annotations, files relative to ``base_dir`` when
     given (``sources`` is not used)."""
-    out = []
+    return "".join(iter_github(batch, specs, lang=lang, base_dir=base_dir))
+
+
+def iter_github(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
+                sources: Mapping[str, bytes] | None = None,
+                base_dir: BaseDir | None = None) -> Iterator[str]:
+    """:func:`render_github`'s text, command by command (flat memory)."""
+    return joined(_lines(batch, specs, lang, base_dir), "\n")
+
+
+def _lines(batch: Batch, specs: Mapping[str, Spec], lang: Lang,
+           base_dir: BaseDir | None) -> Iterator[str]:
     for r in batch.results:
         path, first = file_and_line(r.source)
         record_line = first if path != r.source else None
@@ -55,13 +67,13 @@ def render_github(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
             where = f.location.pointer or f.location.xpath
             message = f.message.get(lang) + (f" [{where}]" if where else "")
             loc = in_file(f.location, first)
-            out.append(command(COMMANDS[f.severity], message, file=shown, line=loc.line,
+            yield (command(COMMANDS[f.severity], message, file=shown, line=loc.line,
                                col=loc.column if loc.line is not None else None,
                                title=f.rule_id))
         if r.verdict == "error":  # the file's verdict: the finding itself has its own line
-            out.append(command("error", r.reason(lang), file=shown, line=record_line,
+            yield (command("error", r.reason(lang), file=shown, line=record_line,
                                title=f"hegui: {label('error', lang)}"))
-        out += [command("notice", f"{u.rule_id}: {u.reason.get(lang)}", file=shown,
+        yield from [command("notice", f"{u.rule_id}: {u.reason.get(lang)}", file=shown,
                         line=record_line, title=f"hegui: {label('unchecked', lang)} {u.rule_id}")
                 for u in r.rules_unchecked]
     prov = provenance(batch, specs)
@@ -69,5 +81,4 @@ def render_github(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
     parts += [f"{s.id} {s.version} sha256={s.sha256}"
               + (f" platform {s.platform_text()}" if s.platform else "") for s in prov.specs]
     parts.append(f"{prov.tool_name} {prov.tool_version}, {prov.started_at}")
-    out.append(command("notice", " · ".join(parts), title="hegui"))
-    return "\n".join(out) + "\n"
+    yield (command("notice", " · ".join(parts), title="hegui"))

@@ -90,6 +90,11 @@ def _anchor(rule_id: str) -> str:
     return "rule-" + re.sub(r"[^A-Za-z0-9_.-]", "_", rule_id)
 
 
+#: Payloads an HTML report details: all of a run up to this many; of a longer run, the first
+#: this many that are not conformant (the summary and the rule table count every payload).
+DETAILS = 200
+
+
 def report_context(batch: Batch, specs: Mapping[str, Spec], lang: Lang,
                    sources: Mapping[str, bytes] | None = None) -> dict[str, Any]:
     """The data the HTML template shows (also handy for tests and other templates)."""
@@ -97,10 +102,13 @@ def report_context(batch: Batch, specs: Mapping[str, Spec], lang: Lang,
     stats = rule_stats(batch.results)
     cov = coverage(batch, specs)
     index_of: dict[str, int] = {}
-    payloads = []
+    payloads: list[dict[str, Any]] = []
+    total = len(batch.results)
+    every = total <= DETAILS  # a long run: the first DETAILS payloads that are not conformant
     for i, r in enumerate(batch.results, start=1):
-        index_of.setdefault(r.source, i)
-        payloads.append(_payload(i, r, lang, catalogue, sources))
+        if every or (r.verdict != "conformant" and len(payloads) < DETAILS):
+            index_of.setdefault(r.source, i)
+            payloads.append(_payload(i, r, lang, catalogue, sources))
     rules = []
     for info in catalogue.values():
         st = stats.get(info.id)
@@ -109,17 +117,18 @@ def report_context(batch: Batch, specs: Mapping[str, Spec], lang: Lang,
         rules.append({
             "id": info.id, "anchor": _anchor(info.id), "severity": info.severity,
             "severity_label": severity_label(info.severity, lang), "title": info.title.get(lang),
-            "basis": info.basis_text(lang), "failed": len(st.failed_in) if st else 0,
-            "reached": len(st.reached_in) if st else 0, "status": status,
+            "basis": info.basis_text(lang), "failed": st.failed if st else 0,
+            "reached": st.reached if st else 0, "status": status,
             "status_label": label("cov_" + status, lang) if status else "",
         })
     order = {rule_id: n for n, rule_id in enumerate(catalogue)}
-    failing = sorted((rid for rid, st in stats.items() if st.failed_in and rid in catalogue),
-                     key=lambda rid: (-len(stats[rid].failed_in), order[rid]))
+    failing = sorted((rid for rid, st in stats.items() if st.failed and rid in catalogue),
+                     key=lambda rid: (-stats[rid].failed, order[rid]))
     aggregate = [
         {"id": rid, "anchor": _anchor(rid), "title": catalogue[rid].title.get(lang),
          "severity": catalogue[rid].severity, "findings": stats[rid].findings,
-         "payloads": [(index_of[s], s) for s in stats[rid].failed]}
+         "count": stats[rid].failed,
+         "payloads": [(index_of[s], s) for s in stats[rid].failed_first if s in index_of]}
         for rid in failing]
     prov = provenance(batch, specs)
     return {
@@ -128,6 +137,8 @@ def report_context(batch: Batch, specs: Mapping[str, Spec], lang: Lang,
         "prov": prov, "options": option_items(prov.options), "summary": batch.summary(),
         "coverage": [(sid, c, c.counts(), c.sentence(lang)) for sid, c in cov.items()],
         "rules": rules, "aggregate": aggregate, "payloads": payloads,
+        "shown_note": None if every else label(
+            "payloads_shown", lang, total=total, shown=len(payloads), rest=total - len(payloads)),
     }
 
 

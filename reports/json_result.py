@@ -7,8 +7,9 @@ reads it back, so a saved result can be re-rendered in any other format.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from hegui.reports.coverage import coverage
@@ -47,8 +48,34 @@ def result_document(batch: Batch, specs: Mapping[str, Spec], lang: Lang) -> dict
     }
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=jsonable)
+
+
 def render_json(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
                 sources: Mapping[str, bytes] | None = None) -> str:
     """Render ``batch`` as the documented ``hegui-result`` JSON (UTF-8 text, 2-space indent)."""
-    doc = result_document(batch, specs, lang)
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=jsonable) + "\n"
+    return _dumps(result_document(batch, specs, lang)) + "\n"
+
+
+def iter_json(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
+              sources: Mapping[str, bytes] | None = None) -> Iterator[str]:
+    """:func:`render_json`'s text in chunks, one result at a time (the same bytes: each
+    result is indented as ``json.dumps`` indents it inside the document)."""
+    doc = result_document(dataclasses.replace(batch, results=()), specs, lang)
+    head = {k: v for k, v in doc.items() if k in _HEAD}
+    tail = {k: v for k, v in doc.items() if k not in _HEAD and k != "results"}
+    yield _dumps(head)[:-2] + ',\n  "results": ['
+    first = True
+    for r in batch.results:
+        yield ("\n    " if first else ",\n    ") + _dumps(result_dict(r, lang)).replace(
+            "\n", "\n    ")
+        first = False
+    yield "]" if first else "\n  ]"
+    tail["summary"] = batch.summary()
+    tail["coverage"] = {sid: c.to_dict(lang) for sid, c in coverage(batch, specs).items()}
+    yield ",\n" + _dumps(tail)[2:] + "\n"
+
+
+#: The members of the document before ``results``.
+_HEAD = ("format", "format_version", "tool", "started_at", "lang", "options")

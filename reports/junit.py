@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from hegui.reports.catalogue import RuleInfo, rule_catalogue
 from hegui.reports.labels import label, verdict_label
@@ -140,6 +140,15 @@ def render_junit(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
                  base_dir: BaseDir | None = None) -> str:
     """Render ``batch`` as JUnit XML, one test case per payload, names relative to
     ``base_dir`` when given (``sources`` is not used by this format)."""
+    return "".join(iter_junit(batch, specs, lang=lang, base_dir=base_dir))
+
+
+def iter_junit(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
+               sources: Mapping[str, bytes] | None = None,
+               base_dir: BaseDir | None = None) -> Iterator[str]:
+    """:func:`render_junit`'s text, test case by test case: one pass over the results counts
+    each suite (its attributes come first), one more per suite writes its cases, each laid
+    out as ``ElementTree.indent`` lays out the whole document."""
     fail_on = str(batch.options.get("fail_on") or "error")
     if fail_on not in SEVERITY_ORDER:
         fail_on = "error"
@@ -148,14 +157,30 @@ def render_junit(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
     props.update({f"option.{k}": v for k, v in option_items(batch.options)})
     if "fail_on" not in batch.options:
         props["fail_on"] = fail_on  # the default this report applied
-    groups: dict[SpecRef | None, list[Result]] = {}
+
+    def case(r: Result) -> ET.Element:
+        return _case(r, lang, fail_on, catalogue, base_dir)
+
+    counts: dict[SpecRef | None, dict[str, int]] = {}
+    times: dict[SpecRef | None, float] = {}
     for r in batch.results:
-        groups.setdefault(r.spec, []).append(r)
+        c = case(r)
+        n = counts.setdefault(r.spec, {"tests": 0, "failures": 0, "errors": 0})
+        n["tests"] += 1
+        n["failures"] += c.find("failure") is not None
+        n["errors"] += c.find("error") is not None
+        times[r.spec] = times.get(r.spec, 0.0) + (r.elapsed_ms or 0.0)
     root = ET.Element("testsuites", name="hegui")
-    totals = {"tests": 0, "failures": 0, "errors": 0}
-    total_ms = 0.0
-    for ref, results in groups.items():
-        suite = ET.SubElement(root, "testsuite", name=_x(_suite_name(ref)))
+    for k in ("tests", "failures", "errors"):
+        root.set(k, str(sum(n[k] for n in counts.values())))
+    root.set("time", seconds(sum(times.values())))
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if not counts:
+        yield ET.tostring(root, encoding="unicode") + "\n"
+        return
+    yield _start_tag(root)
+    for ref, n in counts.items():
+        suite = ET.Element("testsuite", name=_x(_suite_name(ref)))
         properties = ET.SubElement(suite, "properties")
         spec_props = {} if ref is None else {"spec": f"{ref.id} {ref.version}",
                                               "spec_sha256": ref.sha256}
@@ -164,20 +189,23 @@ def render_junit(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
                            "platform_sha256": ref.platform_sha256 or ""}
         for k, v in {**props, **spec_props}.items():
             ET.SubElement(properties, "property", name=k, value=_x(v))
-        cases = [_case(r, lang, fail_on, catalogue, base_dir) for r in results]
-        counts = {"tests": len(cases),
-                  "failures": sum(1 for c in cases if c.find("failure") is not None),
-                  "errors": sum(1 for c in cases if c.find("error") is not None)}
-        suite_ms = sum(r.elapsed_ms or 0.0 for r in results)
-        for k, n in counts.items():
-            suite.set(k, str(n))
-            totals[k] += n
+        for k, value in n.items():
+            suite.set(k, str(value))
         suite.set("skipped", "0")
-        suite.set("time", seconds(suite_ms))
-        total_ms += suite_ms
-        suite.extend(cases)
-    for k, n in totals.items():
-        root.set(k, str(n))
-    root.set("time", seconds(total_ms))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        suite.set("time", seconds(times[ref]))
+        ET.indent(suite, level=1)
+        text = ET.tostring(suite, encoding="unicode")
+        yield "\n  " + text[:text.rindex("\n  </testsuite>")]
+        for r in batch.results:
+            if r.spec == ref:
+                c = case(r)
+                ET.indent(c, level=2)
+                yield "\n    " + ET.tostring(c, encoding="unicode")
+        yield "\n  </testsuite>"
+    yield "\n</testsuites>\n"
+
+
+def _start_tag(el: ET.Element) -> str:
+    """The start tag of a childless element (``<a x="1" />`` becomes ``<a x="1">``)."""
+    text = ET.tostring(el, encoding="unicode")
+    return text[:-3] + ">" if text.endswith(" />") else text[:text.index(">") + 1]

@@ -64,6 +64,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "reason": ("原因", "Reason"),
     "excerpt": ("原文片段", "Source excerpt"),
     "payload_count": ("{n} 个报文", "{n} payload(s)"),
+    "payloads_shown": ("共 {total} 个报文，此处只详列其中前 {shown} 个不合规或无法判定的报文；"
+                       "其余 {rest} 个只计入汇总和规则统计",
+                       "{total} payloads: details are shown for the first {shown} that are "
+                       "nonconformant or could not be evaluated; the other {rest} are counted in "
+                       "the summary and the rule table only"),
     "summary_line": ("{total} 个输入：{conformant} 个符合，{nonconformant} 个不符合，"
                      "{error} 个无法评估",
                      "{total} input(s): {conformant} conformant, {nonconformant} nonconformant, "

@@ -53,7 +53,6 @@ class Provenance:
     started_at: str
     options: Mapping[str, Any]
     specs: tuple[SpecInfo, ...]
-    inputs: tuple[tuple[str, str], ...]  # (source, input SHA-256), batch order
 
 
 def provenance(batch: Batch, specs: Mapping[str, Spec]) -> Provenance:
@@ -73,8 +72,7 @@ def provenance(batch: Batch, specs: Mapping[str, Spec]) -> Provenance:
             platform=ref.platform, platform_sha256=ref.platform_sha256)
     return Provenance(
         tool_name="hegui", tool_version=batch.tool_version, started_at=batch.started_at,
-        options=batch.options, specs=tuple(seen.values()),
-        inputs=tuple((r.source, r.input_sha256) for r in batch.results))
+        options=batch.options, specs=tuple(seen.values()))
 
 
 def jsonable(value: Any) -> Any:

@@ -17,7 +17,7 @@ import os
 import secrets
 import stat
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol, TextIO
@@ -84,6 +84,17 @@ LOCATING_RENDERERS: Mapping[str, LocatingRenderer] = _Lazy({
     "github": "hegui.reports.github:render_github",
 })
 
+#: Formats whose report is also produced piece by piece (``iter_<format>``: an iterator of
+#: text chunks, the same text as the renderer's), so a report of a million payloads is
+#: written without being held in memory.
+CHUNKED: Mapping[str, Any] = _Lazy({
+    "text": "hegui.reports.text:iter_text",
+    "json": "hegui.reports.json_result:iter_json",
+    "junit": "hegui.reports.junit:iter_junit",
+    "markdown": "hegui.reports.markdown:iter_markdown",
+    "github": "hegui.reports.github:iter_github",
+})
+
 #: Format names, in the order help texts list them.
 FORMATS: tuple[str, ...] = tuple(RENDERERS)
 
@@ -103,6 +114,19 @@ def render(fmt: str, batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
         return LOCATING_RENDERERS[fmt](batch, specs, lang=lang, sources=sources,
                                        base_dir=base_dir)
     return renderer(fmt)(batch, specs, lang=lang, sources=sources)
+
+
+def render_chunks(fmt: str, batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
+                  sources: Mapping[str, bytes] | None = None,
+                  base_dir: BaseDir | None = None) -> Iterable[str]:
+    """The report of ``fmt`` as text chunks: piece by piece where the format streams
+    (:data:`CHUNKED`), else the whole text as one chunk."""
+    if fmt not in CHUNKED:
+        return (render(fmt, batch, specs, lang=lang, sources=sources, base_dir=base_dir),)
+    if fmt in LOCATING_RENDERERS:
+        return CHUNKED[fmt](batch, specs, lang=lang, sources=sources,  # type: ignore[no-any-return]
+                            base_dir=base_dir)
+    return CHUNKED[fmt](batch, specs, lang=lang, sources=sources)  # type: ignore[no-any-return]
 
 
 def _under(path: Path, root: Path) -> str | None:
@@ -140,17 +164,19 @@ def locate_sources(batch: Batch, base_dir: str | os.PathLike[str] = ".") -> Base
     return BaseDir(str(root), inside, outside)
 
 
-def write_text_atomically(target: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``target`` through a temporary file in its folder: written,
-    flushed to disk, then renamed over ``target``. On any failure the temporary file is
-    removed and ``target`` is left as it was. An existing ``target`` keeps its permissions.
+def write_text_atomically(target: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (UTF-8; a string or its chunks) to ``target`` through a temporary file
+    in its folder: written, flushed to disk, then renamed over ``target``. On any failure the
+    temporary file is removed and ``target`` is left as it was. An existing ``target`` keeps
+    its permissions.
     """
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     # os.open applies the umask to 0o666, as a plain open() would (mkstemp would give 0o600).
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
+            for chunk in (text,) if isinstance(text, str) else text:
+                f.write(chunk.encode("utf-8"))
             f.flush()
             os.fsync(f.fileno())
         with contextlib.suppress(OSError):
@@ -218,10 +244,11 @@ def write_outputs(batch: Batch, specs: Mapping[str, Spec], outputs: Sequence[tup
     if base_dir is not None and any(fmt in LOCATING_RENDERERS for fmt, _ in outputs):
         located = locate_sources(batch, base_dir)
     for fmt, path in outputs:
-        text = render(fmt, batch, specs, lang=lang, sources=sources, base_dir=located)
+        text = render_chunks(fmt, batch, specs, lang=lang, sources=sources, base_dir=located)
         if path == STDOUT:
             stream = stdout if stdout is not None else sys.stdout
-            stream.write(text)
+            for chunk in text:
+                stream.write(chunk)
             stream.flush()
             continue
         target = Path(path)

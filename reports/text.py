@@ -7,8 +7,9 @@ editors and ``grep`` can jump to them; the JSON Pointer or XPath follows in brac
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
+from hegui.reports.chunks import joined
 from hegui.reports.labels import label, verdict_label
 from hegui.reports.provenance import option_items, provenance
 from hegui.validator.result import Batch, Finding, Result
@@ -58,23 +59,34 @@ def verdict_line(r: Result, lang: Lang) -> str:
 def render_text(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
                 sources: Mapping[str, bytes] | None = None) -> str:
     """Render ``batch`` for a terminal (``sources`` is not used by this format)."""
-    out: list[str] = []
+    return "".join(iter_text(batch, specs, lang=lang))
+
+
+def iter_text(batch: Batch, specs: Mapping[str, Spec], *, lang: Lang,
+              sources: Mapping[str, bytes] | None = None) -> Iterator[str]:
+    """:func:`render_text`'s text, line by line (a run of any length at flat memory)."""
+    return joined(_lines(batch, specs, lang), "\n")
+
+
+def _lines(batch: Batch, specs: Mapping[str, Spec], lang: Lang) -> Iterator[str]:
+    found = False
     for r in batch.results:
-        out += [finding_line(r.source, f, lang) for f in sorted(r.findings, key=Finding.sort_key)]
-    if out:
-        out.append("")
+        for f in sorted(r.findings, key=Finding.sort_key):
+            found = True
+            yield finding_line(r.source, f, lang)
+    if found:
+        yield ""
     for r in batch.results:
-        out.append(verdict_line(r, lang))
-        out += [one_line(f"  {label('unchecked', lang)} {u.rule_id}: {u.reason.get(lang)}")
-                for u in r.rules_unchecked]
-    out.append("")
-    out.append(label("summary_line", lang, **batch.summary()))
+        yield verdict_line(r, lang)
+        for u in r.rules_unchecked:
+            yield one_line(f"  {label('unchecked', lang)} {u.rule_id}: {u.reason.get(lang)}")
+    yield ""
+    yield label("summary_line", lang, **batch.summary())
     prov = provenance(batch, specs)
     for s in prov.specs:
-        out.append(f"{label('spec', lang)}: {s.id} {s.version} sha256={s.sha256}")
+        yield f"{label('spec', lang)}: {s.id} {s.version} sha256={s.sha256}"
         if s.platform is not None:
-            out.append(f"{label('platform', lang)}: {s.platform_text()}")
+            yield f"{label('platform', lang)}: {s.platform_text()}"
     opts = ", ".join(f"{k}={v}" for k, v in option_items(prov.options))
-    out.append(f"{prov.tool_name} {prov.tool_version}; {label('started_at', lang)}: "
-               f"{prov.started_at}; {label('options', lang)}: {opts or label('none', lang)}")
-    return "\n".join(out) + "\n"
+    yield (f"{prov.tool_name} {prov.tool_version}; {label('started_at', lang)}: "
+           f"{prov.started_at}; {label('options', lang)}: {opts or label('none', lang)}")

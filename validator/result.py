@@ -208,13 +208,17 @@ def decide_verdict(findings: Sequence[Finding], fail_on: Severity = "error") -> 
 class Batch:
     """Results of one run over many inputs, with the options that change verdicts."""
 
-    results: tuple[Result, ...]
+    #: A tuple, or for a long run a :class:`~hegui.validator.spool.ResultSpool` (on disk).
+    results: Sequence[Result]
     tool_version: str
     started_at: str  # ISO 8601, injectable for golden tests
     options: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
         """How many inputs got each verdict, and the total."""
+        counted = getattr(self.results, "counts", None)  # a spool counts as it is filled
+        if isinstance(counted, dict):
+            return dict(counted)
         out = {"total": len(self.results), "conformant": 0, "nonconformant": 0, "error": 0}
         for r in self.results:
             out[r.verdict] += 1

@@ -46,6 +46,7 @@ from hegui.validator.run_checks import RequestIds
 from hegui.validator.safe_json import JsonParseError, parse_json, pointer_tokens
 from hegui.validator.safe_xml import XmlParseError, parse_xml
 from hegui.validator.spec import Spec, Text
+from hegui.validator.spool import ResultSpool
 from hegui.validator.versions import family, split_name
 from hegui.validator.yamlsource import load_located
 
@@ -280,17 +281,33 @@ class Runner:
                 "encoding": opts.encoding, "fail_on": opts.fail_on,
                 "contexts": dict(self.config.contexts)}
 
+    def spooled(self, paths: Iterable[str], skip: frozenset[Path] = frozenset(), jobs: int = 1,
+                dask: str | None = None) -> Batch:
+        """:meth:`run` at flat memory: the results on disk (:class:`ResultSpool`), the
+        context documents a report lists first kept in memory ahead of them."""
+        started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        spool = ResultSpool()
+        try:
+            for r in self.stream(paths, skip, jobs, dask):
+                if any(r is c for c in self._context_results):
+                    spool.add_head(r)
+                else:
+                    spool.append(r)
+        except BaseException:
+            spool.close()
+            raise
+        return Batch(spool, __version__, started_at, self.provenance())
+
     def run(self, paths: Iterable[str], started_at: str | None = None,
             skip: frozenset[Path] = frozenset(), jobs: int = 1,
             dask: str | None = None) -> Batch:
         """Validate every input of ``paths`` (:meth:`stream`), all results kept."""
+        started_at = started_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         results = list(self.stream(paths, skip, jobs, dask))
         shown = {id(r) for r in self.shown_contexts()}  # context documents first
         ordered = [r for r in results if id(r) in shown] + [
             r for r in results if id(r) not in shown]
-        return Batch(tuple(ordered), __version__,
-                     started_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                     self.provenance())
+        return Batch(tuple(ordered), __version__, started_at, self.provenance())
 
 
 def _platform_spec(platform: Platform, spec: str | Spec | None) -> str:
