@@ -1,9 +1,11 @@
 """Batch throughput and memory of the CLI, measured from real runs (noisy machines: one run
 each): ``hegui validate --format jsonl`` over JSON Lines files of N apply payloads, serial and
 with ``--jobs 2``, printing payloads/s, the peak RSS the kernel reports for the process and its
-workers (``wait4``), and the speed-up. Never asserted in tests.
+workers (``wait4``), and the speed-up; then each other report format once per size (with
+``--jobs``), its payloads/s and peak RSS. Never asserted in tests.
 
     .venv/bin/python -P benchmarks/bench_batch.py [--sizes 10000,100000] [--jobs 2]
+        [--formats json,junit,sarif,html,text]
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--formats", default="json,junit,sarif,html,text",
+                        help="report formats measured beside jsonl ('' for none)")
     args = parser.parse_args()
     line = json.dumps(json.loads(APPLY.read_text(encoding="utf-8")), ensure_ascii=False)
     with tempfile.TemporaryDirectory() as tmp:
@@ -54,6 +58,15 @@ def main() -> None:
                 serial = serial or wall
                 print(f"{n:>9,} payloads ({mib:6.0f} MiB) --jobs {jobs}: {n / wall:7.0f} "
                       f"payloads/s, peak RSS {rss:4d} MiB, {serial / wall:.2f}x serial")
+            for fmt in filter(None, args.formats.split(",")):
+                out = Path(tmp) / f"report.{fmt}"
+                wall, rss, code = run(["validate", "--spec", "eguarantee", str(path), "-q",
+                                       "--output", f"{fmt}={out}", "--jobs", str(args.jobs)])
+                assert code == 0, f"exit {code}"
+                size = out.stat().st_size / 2**20
+                out.unlink()
+                print(f"{n:>9,} payloads --format {fmt:<6} --jobs {args.jobs}: {n / wall:7.0f} "
+                      f"payloads/s, peak RSS {rss:4d} MiB (report {size:.0f} MiB)")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Validating a run's payloads on a Dask cluster (``hegui validate --dask ADDRESS|local``).
 
-The inputs are read and split here; each task is a chunk of payloads and the run's
+The inputs are read and split here (JSON Lines files only into byte ranges of whole lines,
+which the workers read: such files must lie where the workers can read them at the same path,
+as on a shared file system); each task is a chunk of payloads or ranges and the run's
 :class:`RunConfig` (plain data: spec ids and paths, options, keys). A worker builds its own
 :class:`Runner` from that config once and keeps it (compiled specs, lxml and jsonschema-rs
 validators cannot be pickled, so they are never shipped) and returns plain results. Results
@@ -16,15 +18,17 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from hegui.validator.errors import UsageError
-from hegui.validator.parallel import in_order
+from hegui.validator.parallel import chunks, in_order
 
 if TYPE_CHECKING:
-    from hegui.validator.inputs import Payload
+    from hegui.validator.jsonl_ranges import Unit
     from hegui.validator.result import Result
     from hegui.validator.runner import RunConfig, Runner
 
 CHUNK = 256
 AHEAD = 4
+#: Bytes of JSON Lines per range a Dask task reads (about 280 apply messages).
+DASK_RANGE_BYTES = 1 << 20
 
 _RUNNERS: dict[str, Runner] = {}  # per worker process: config digest -> its runner
 
@@ -39,10 +43,14 @@ def _runner(config: RunConfig) -> Runner:
     return runner
 
 
-def validate_chunk(config: RunConfig, payloads: list[Payload]) -> list[Result]:
-    """The task a worker runs: a chunk of payloads validated by the run's runner."""
+def validate_chunk(config: RunConfig, units: list[Unit]) -> list[Result]:
+    """The task a worker runs: a chunk of payloads (or JSON Lines ranges, which the worker
+    reads itself: the files must be where the workers can read them) validated by the run's
+    runner."""
+    from hegui.validator.jsonl_ranges import payloads_of
+
     runner = _runner(config)
-    return [runner.validate(p) for p in payloads]
+    return [runner.validate(p) for p in payloads_of(units, config.options.limits)]
 
 
 def client_for(address: str) -> Any:
@@ -67,14 +75,13 @@ def client_for(address: str) -> Any:
                          f"{address}: {exc}") from None
 
 
-def dask_results(runner: Runner, payloads: Iterable[Payload], address: str
-                 ) -> Iterator[Result]:
-    """The results of ``payloads`` validated on the cluster at ``address``, in input order."""
+def dask_results(runner: Runner, units: Iterable[Unit], address: str) -> Iterator[Result]:
+    """The results of ``units`` validated on the cluster at ``address``, in input order."""
     client = client_for(address)
     try:
         config = runner.config_as_given
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        yield from in_order(payloads, CHUNK, workers * AHEAD, lambda part: client.submit(
+        yield from in_order(chunks(units, CHUNK), workers * AHEAD, lambda part: client.submit(
             validate_chunk, config, part, pure=False).result)
     finally:
         cluster = getattr(client, "cluster", None)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 import orjson
 
@@ -51,7 +51,20 @@ def expand(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS,
         yield from _argument(Path(arg), arg, limits, skip)
 
 
-def _argument(p: Path, arg: str, limits: Limits, skip: frozenset[Path]) -> Iterator[Payload]:
+def expand_units(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS,
+                 skip: frozenset[Path] = frozenset(),
+                 range_bytes: int | None = None) -> Iterator[Any]:
+    """:func:`expand`, with each JSON Lines file given as byte ranges of whole lines for
+    workers to read (:mod:`hegui.validator.jsonl_ranges`; ``range_bytes`` per range)."""
+    for arg in paths:
+        if arg == "-":
+            yield from _stdin(sys.stdin.buffer, limits)
+            continue
+        yield from _argument(Path(arg), arg, limits, skip, range_bytes or 0)
+
+
+def _argument(p: Path, arg: str, limits: Limits, skip: frozenset[Path],
+              ranges: int = 0) -> Iterator[Any]:
     try:
         mode = p.stat().st_mode
     except OSError as exc:
@@ -66,9 +79,9 @@ def _argument(p: Path, arg: str, limits: Limits, skip: frozenset[Path]) -> Itera
             if problem is not None:
                 yield Payload(str(path), b"", read_error=problem)
             else:
-                yield from _from_file(path, limits)
+                yield from _from_file(path, limits, ranges)
     elif stat.S_ISREG(mode):
-        yield from _from_file(p, limits)
+        yield from _from_file(p, limits, ranges)
     else:
         yield Payload(arg, b"", read_error=not_regular(mode))
 
@@ -125,12 +138,17 @@ def _missing(path: Path, exc: OSError) -> Text:
     return os_error_text(exc)
 
 
-def _from_file(path: Path, limits: Limits) -> Iterator[Payload]:
+def _from_file(path: Path, limits: Limits, ranges: int = 0) -> Iterator[Any]:
     jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
+    if jsonl and ranges:
+        from hegui.validator.jsonl_ranges import split_jsonl  # it imports this module
+
+        yield from split_jsonl(path, str(path), limits, ranges)
+        return
     try:
         with path.open("rb") as stream:
             if jsonl:  # streamed: memory stays flat whatever the size
-                yield from _jsonl(str(path), stream, limits)
+                yield from jsonl_payloads(str(path), stream, limits)
                 return
             got = read_bounded(stream, limits.max_bytes)
     except OSError as exc:
@@ -158,7 +176,7 @@ def _stdin(stream: BinaryIO, limits: Limits) -> Iterator[Payload]:
     first = _first_line(got.data)
     records = first is not None and looks_like_record(first)
     if records and (got.over or len([x for x in _EOL.split(got.data) if x.strip()]) > 1):
-        yield from _jsonl("-", stream, limits, head=got.data)
+        yield from jsonl_payloads("-", stream, limits, head=got.data)
     elif got.over:
         yield Payload("-", b"", read_error=_too_big("标准输入", "standard input",
                                                     limits.max_bytes))
@@ -181,9 +199,13 @@ def looks_like_record(line: bytes) -> bool:
         return False
 
 
-def _jsonl(name: str, stream: BinaryIO, limits: Limits, head: bytes = b"") -> Iterator[Payload]:
-    with_lines = False
-    for line in read_lines(stream, limits.max_jsonl_line_bytes, head):
+def jsonl_payloads(name: str, stream: BinaryIO, limits: Limits, head: bytes = b"",
+                   first_line: int = 1, whole_file: bool = True) -> Iterator[Payload]:
+    """The payloads of the JSON Lines in ``head`` and ``stream`` (``name:LINE``, lines
+    numbered from ``first_line``; blank lines skipped); a whole file without any is one
+    error payload (``whole_file=False``: a part of a file, which may hold none)."""
+    with_lines = not whole_file
+    for line in read_lines(stream, limits.max_jsonl_line_bytes, head, first_line):
         if line.data is not None and not line.data.strip():
             continue
         with_lines = True

@@ -54,12 +54,14 @@ class Line:
     size: int
 
 
-def read_lines(stream: BinaryIO, limit: int, head: bytes = b"") -> Iterator[Line]:
-    """The lines of ``head`` followed by the rest of ``stream``, each held to ``limit`` bytes.
+def read_lines(stream: BinaryIO, limit: int, head: bytes = b"",
+               first: int = 1) -> Iterator[Line]:
+    """The lines of ``head`` followed by the rest of ``stream``, each held to ``limit`` bytes
+    and numbered from ``first``.
 
     Line ends are LF, CR LF and a lone CR; a last line without a line end is a line.
     """
-    number, size, over = 1, 0, False
+    number, size, over = first, 0, False
     parts: list[bytes] = []
     pending, eof = head, False
 

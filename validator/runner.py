@@ -34,7 +34,7 @@ from hegui.validator.identify import (
     spec_for_payload,
     why_no_spec,
 )
-from hegui.validator.inputs import Payload, expand
+from hegui.validator.inputs import Payload, expand, expand_units
 from hegui.validator.keys import Keys
 from hegui.validator.loader import bundled_spec_ids, load_spec
 from hegui.validator.platform_detect import detect_platform
@@ -223,25 +223,29 @@ class Runner:
             self.validator(self.fixed)
         ids = RequestIds(self.config.options.fail_on,
                          None if self.platform is None else self.platform.id)
-        payloads = expand(paths, self.config.options.limits, skip)
+        limits = self.config.options.limits
         results: Iterable[Result]
         if dask is not None:
-            from hegui.validator.dask_run import dask_results
+            from hegui.validator.dask_run import DASK_RANGE_BYTES, dask_results
 
-            results = dask_results(self, payloads, dask)
+            results = dask_results(self, expand_units(paths, limits, skip, DASK_RANGE_BYTES),
+                                   dask)
         elif jobs > 1:
+            from hegui.validator.jsonl_ranges import RANGE_BYTES, payloads_of, weight
             from hegui.validator.parallel import CHUNK, parallel_results
 
             # A pool costs more than a short run: workers only when there is more than a
-            # chunk of payloads (the first ones are read to know).
-            head = list(itertools.islice(payloads, CHUNK + 1))
-            payloads = itertools.chain(head, payloads)
-            if len(head) > CHUNK:
-                results = parallel_results(self, payloads, jobs)
+            # chunk of payloads (the first ones are read to know). JSON Lines files are
+            # split into ranges the workers read (validator.jsonl_ranges).
+            units = expand_units(paths, limits, skip, RANGE_BYTES)
+            head = list(itertools.islice(units, CHUNK + 1))
+            units = itertools.chain(head, units)
+            if sum(weight(u) for u in head) > CHUNK:
+                results = parallel_results(self, units, jobs)
             else:
-                results = (self.validate(p) for p in payloads)
+                results = (self.validate(p) for p in payloads_of(units, limits))
         else:
-            results = (self.validate(p) for p in payloads)
+            results = (self.validate(p) for p in expand(paths, limits, skip))
         remote = dask is not None or jobs > 1  # results may come from another process
         shown = 0
         for r in results:

@@ -36,8 +36,11 @@ def cluster() -> Any:
 
 def test_dask_and_local_runs_agree_byte_for_byte(tmp_path: Path, cluster: Any) -> None:
     apply = (EXAMPLES / "valid" / "apply.json").read_text(encoding="utf-8").replace("\n", "")
-    lines = [apply] * 300 + ["{broken"]  # more than one chunk, and one that cannot be read
+    # more than one chunk of files, a JSON Lines file of several byte ranges (the workers read
+    # their lines themselves), and a line that cannot be read
+    lines = [apply] * 600 + ["{broken"]
     (tmp_path / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert (tmp_path / "batch.jsonl").stat().st_size > 2 * (1 << 20)
     inputs = [str(EXAMPLES / "valid"), str(EXAMPLES / "invalid"), str(tmp_path / "batch.jsonl")]
     runner = CliRunner()
     local = runner.invoke(cli, ["validate", "--spec", "eguarantee", "--format", "json",
@@ -46,7 +49,7 @@ def test_dask_and_local_runs_agree_byte_for_byte(tmp_path: Path, cluster: Any) -
                                  "--dask", cluster.scheduler_address, *inputs])
     assert local.exit_code == remote.exit_code == 2, remote.output
     want, got = _canonical(local.stdout), _canonical(remote.stdout)
-    assert len(got) == len(want) > 380
+    assert len(got) == len(want) > 680
     assert got == want
     assert json.loads(remote.stdout)["summary"] == json.loads(local.stdout)["summary"]
 

@@ -113,3 +113,28 @@ def test_jsonl_result_lines_satisfy_the_result_schema(tmp_path: Path) -> None:
         jsonschema.validate({k: v for k, v in line.items() if k != "type"}, entry)
     header = {k: v for k, v in lines[0].items() if k != "type"}
     assert set(header) == {"format", "format_version", "tool", "started_at", "lang", "options"}
+
+
+def test_a_long_json_lines_file_is_read_by_the_workers_in_ranges(tmp_path: Path) -> None:
+    """600 lines (about 2 MB, several ranges of validator.jsonl_ranges): with --jobs 2 the
+    workers read their own lines, and the results are the serial run's, line for line."""
+    apply = json.loads((EXAMPLES / "valid" / "apply.json").read_text(encoding="utf-8"))
+    lines = []
+    for i in range(600):
+        doc = dict(apply, header={**apply["header"], "messageId": f"M{i:06d}"})
+        lines.append("{broken" if i % 97 == 5 else "" if i % 89 == 7 else
+                     json.dumps(doc, ensure_ascii=False))
+    path = tmp_path / "long.jsonl"
+    path.write_text("\r\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 4 * (1 << 18)
+    runner = CliRunner()
+    out = {}
+    for jobs in ("1", "2"):
+        r = runner.invoke(cli, ["validate", "--spec", "eguarantee", "--format", "jsonl",
+                                "--jobs", jobs, str(path)])
+        assert r.exit_code == 2, r.output  # the broken lines
+        out[jobs] = [_stable(x) for x in _jsonl(r.stdout)[1:]]
+    assert out["1"] == out["2"]
+    sources = [x["source"] for x in out["2"][:-1]]
+    assert len(sources) == 600 - sum(1 for i in range(600) if i % 89 == 7 and i % 97 != 5)
+    assert sources[:3] == [f"{path}:1", f"{path}:2", f"{path}:3"]
