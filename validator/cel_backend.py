@@ -208,16 +208,18 @@ class Program:
         An error while a variable it reads is absent is ``missing`` (the rule does not apply);
         a value despite the absence (``&&``, ``||``, ``?:`` short-circuit) counts.
         """
-        if isinstance(values, Prepared) and not values.keys.isdisjoint(self._read):
+        if type(values) is Prepared and not values.keys.isdisjoint(self._read):
             # The common case, kept short (it runs for every rule of every payload): a
             # boolean is the answer; anything else (an error value) is judged below.
-            got = self._eval(values)
-            if not isinstance(got, Outcome):
-                value = got.value()
-                if value is True:
-                    return _HOLDS
-                if value is False:
-                    return _FAILS
+            try:
+                got = self._compiled.eval(values.activation)
+            except Exception as exc:  # the runtime raises on a few conditions
+                return Outcome(None, error=str(exc))
+            value = got.value()
+            if value is True:
+                return _HOLDS
+            if value is False:
+                return _FAILS
             result, failed = self._judged(got, values.keys)
         else:
             result, failed = self._run(values)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hegui.validator.cel_backend import ITERATION_BUDGET, Outcome, Program
+from hegui.validator.cel_backend import ITERATION_BUDGET, Program
 from hegui.validator.chunked import evaluate_sliced
 from hegui.validator.runtime import Runtime
 from hegui.validator.safe_json import pointer_tokens
@@ -89,30 +89,26 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
             return None  # walks no list: nothing to count (most rules)
         return _too_long(program, values)
 
-    rules = rt.rules_for(message_type)
     # Values are converted for CEL once per payload, not once per rule: every rule shares one
     # prepared activation (an application with 100,000 materials took 11 s of CPU converting
     # them rule by rule, over the 5 s budget). The runtime keeps what evaluations convert for
     # as long as the activation lives, so memory grows with the rules that walk a long list
     # of deep items (docs/architecture.md, "Bounds").
     reads = rt.variables_read(message_type)
-    values_for: Any = rt.env.activation({k: v for k, v in values.items() if k in reads})
-    for rule in rules:
-        when = rt.when_program(rule.id)
-        program = rt.program(rule.id)
-        spoilt = taint(when) + taint(program)
-        if spoilt:
-            unchecked.append((rule, tuple(dict.fromkeys(spoilt))))
-            continue
-        sliced = (program.sliced if rule.kind == "each" and program is not None
-                  else None)
+    values_for: Any = rt.env.activation({k: values[k] for k in reads if k in values})
+    for rule, when, program, sliced in rt.plan(message_type):
+        if tainted:
+            spoilt = taint(when) + taint(program)
+            if spoilt:
+                unchecked.append((rule, tuple(dict.fromkeys(spoilt))))
+                continue
         # a sliced program is checked slice by slice (validator.chunked)
         why = too_long(when) or (None if sliced is not None else too_long(program))
         if why is not None:
             errors.append((rule, why))
             continue
         if when is not None:
-            cond = _eval(when, values_for)
+            cond = when.evaluate(values_for)
             if cond.missing:
                 invalid(when, values_for)
                 continue
@@ -145,7 +141,7 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
             for item in out:
                 hits.append(_each_hit(rule, item, show))
             continue
-        result = _eval(program, values_for)
+        result = program.evaluate(values_for)
         if result.missing:
             invalid(program, values_for)
             continue
@@ -187,10 +183,6 @@ def _with_missing(path: str, show: Callable[[str], str | None]) -> Callable[[str
     def lookup(key: str) -> str | None:
         return path if key == "missing" else show(key)
     return lookup
-
-
-def _eval(program: Program, values: Mapping[str, Any] | Any) -> Outcome:
-    return program.evaluate(values)
 
 
 def _eval_list(program: Program, values: Mapping[str, Any] | Any) -> list[Any] | str | None:

@@ -81,6 +81,7 @@ class Runtime:
             raise SpecError.of(problems)
         self._by_type = {mt: spec.rules_for(mt) for mt in spec.message_types}
         self._reads: dict[str, frozenset[str]] = {}
+        self._plans: dict[str, Any] = {}
         self._xsd: etree.XMLSchema | None = None
         self._json: dict[str, Any] | None = None
         self._memo: dict[Any, Any] = {}
@@ -91,6 +92,20 @@ class Runtime:
         """Rules of ``message_type`` in catalogue order (looked up once per type)."""
         found = self._by_type.get(message_type)
         return found if found is not None else self.spec.rules_for(message_type)
+
+    def plan(self, message_type: str) -> tuple[tuple[Rule, Program | None, Program | None,
+                                                    str | None], ...]:
+        """Each rule of ``message_type`` with its compiled ``when`` and ``expr`` and, for an
+        ``each`` rule, the list it can be evaluated over in slices (looked up once)."""
+        found = self._plans.get(message_type)
+        if found is None:
+            found = tuple(
+                (r, self._when.get(r.id), self._programs.get(r.id),
+                 self._programs[r.id].sliced if r.kind == "each" and r.id in self._programs
+                 else None)
+                for r in self.rules_for(message_type))
+            self._plans[message_type] = found
+        return found
 
     def variables_read(self, message_type: str) -> frozenset[str]:
         """The CEL variables the rules of ``message_type`` read (``when`` and ``expr``): only
