@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hegui.validator.cel_backend import ITERATION_BUDGET, Program
-from hegui.validator.chunked import evaluate_sliced
+from hegui.validator.chunked import Slices, evaluate_sliced
 from hegui.validator.runtime import Runtime
 from hegui.validator.safe_json import pointer_tokens
 from hegui.validator.spec import Rule, Text
@@ -95,7 +95,9 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
     # as long as the activation lives, so memory grows with the rules that walk a long list
     # of deep items (docs/architecture.md, "Bounds").
     reads = rt.variables_read(message_type)
-    values_for: Any = rt.env.activation({k: values[k] for k in reads if k in values})
+    base = {k: values[k] for k in reads if k in values}
+    values_for: Any = rt.env.activation(base)
+    slices = Slices(base, rt.env.activation)
     for rule, when, program, sliced in rt.plan(message_type):
         if tainted:
             spoilt = taint(when) + taint(program)
@@ -128,7 +130,8 @@ def run_rules(rt: Runtime, message_type: str, values: Mapping[str, Any],
             if sliced is not None:
                 out = evaluate_sliced(program, sliced, values, _eval_list,
                                       functools.partial(_too_long, program),
-                                      functools.partial(_eval_list, program, values_for))
+                                      functools.partial(_eval_list, program, values_for),
+                                      _iterations(program, values), slices)
             else:
                 out = _eval_list(program, values_for)
             if out is None:
@@ -164,6 +167,11 @@ def _too_long(program: Program | None, values: Mapping[str, Any]) -> str | None:
             return (f"{shown} has {n} items, over the CEL runtime's iteration budget "
                     f"of {ITERATION_BUDGET}")
     return None
+
+
+def _iterations(program: Program, values: Mapping[str, Any]) -> int:
+    """About how many iterations the program's comprehensions take over ``values``."""
+    return sum(_items_at(values.get(path[0]), path[1:]) for path in program.walked_sorted)
 
 
 def _items_at(value: Any, fields: tuple[str, ...]) -> int:

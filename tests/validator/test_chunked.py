@@ -78,3 +78,34 @@ def test_a_long_checklist_has_every_rule_evaluated() -> None:
     assert {"WC-006", "WC-007", "WC-008", "WC-009"} <= set(result.rules_evaluated)
     fees = {f.location.pointer for f in result.findings if f.rule_id == "WC-013"}
     assert all(int(p.split("/")[2]) % 7 == 0 for p in fees if p and p.startswith("/items/"))
+
+
+def test_shared_slices_give_the_same_value(rt: Any) -> None:
+    """Slices converted once (chunked.Slices) and shared by two rules: the same values as
+    slices converted per rule, and the second rule converts nothing new."""
+    from hegui.validator.chunked import Slices, first_size
+
+    values = {"items": _items(600)}
+    slices = Slices(values, rt.env.activation)
+
+    def listed(p: Any, v: Any) -> Any:
+        out = p.evaluate_raw(v)
+        return out.error if out.error else list(out.items or [])
+
+    fees = rt.env.compile("items.filter(i, i.feeFlag).map(i, i._index)", "list")
+    odd = rt.env.compile("items.filter(i, i._index % 2 == 1).map(i, i._index)", "list")
+    for program, want in ((fees, [i for i in range(600) if i % 7 == 0]),
+                          (odd, list(range(1, 600, 2)))):
+        got = evaluate_sliced(program, "items", values, listed, lambda v: None,
+                              lambda: "Iteration budget exceeded", iterations=40_000,
+                              slices=slices)
+        assert got == want
+    assert len(slices.made) == 600 // first_size(600, 40_000) + (600 % first_size(600, 40_000) > 0)
+
+
+@pytest.mark.parametrize(("length", "iterations", "size"), [
+    (10, 0, 10), (1000, 8000, 512), (1000, 20_000, 256), (5, 10**9, 1)])
+def test_first_slice_size(length: int, iterations: int, size: int) -> None:
+    from hegui.validator.chunked import first_size
+
+    assert first_size(length, iterations) == size
