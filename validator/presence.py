@@ -8,8 +8,11 @@ Checking presence here, once, gives both encodings the same ``<path>@required`` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+import orjson
 
 from hegui.validator.safe_json import escape_pointer
 from hegui.validator.spec import MessageType, Section, Spec
@@ -25,11 +28,30 @@ def blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+#: Where a string that is empty or starts with white space (as it is, or escaped: ``\t``,
+#: ``\u001c``) begins in orjson's compact text: a quote then a quote, white space or a
+#: backslash. A closing quote is followed by ``,`` ``:`` ``}`` or ``]``, so every empty or
+#: white-space-only string matches (and some others, which only cost a look).
+_BLANK_STRING = re.compile(r'"[\s\\"]')
+
+
+def may_hold_blank(doc: Any) -> bool:
+    """Whether some string in ``doc`` may be empty or white space only (False is certain:
+    no string written by orjson looks like one; True means look)."""
+    try:
+        text = orjson.dumps(doc).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):
+        return True
+    return _BLANK_STRING.search(text) is not None
+
+
 def missing_required(spec: Spec, mt: MessageType, doc: Mapping[str, Any], *,
                      absent: bool = True) -> Iterator[StructuralError]:
     """A ``required`` error for every required section or element absent from ``doc``
     (``absent=False``: only for required strings that are empty or white space only, which
     the schemas accept: a required element must carry a value — docs/spec-format.md)."""
+    if not absent and not may_hold_blank(doc):
+        return  # no blank string anywhere: nothing to report (the common case, kept cheap)
     for section in mt.sections:
         value = doc.get(section.name)
         pointer = "/" + escape_pointer(section.name)

@@ -67,6 +67,16 @@ class Record:
 
 
 _SKIP = object()
+#: Datatypes whose value is a structure, not a scalar.
+_NESTED = frozenset({"group", "list"})
+
+
+def _pointer(where: str | tuple[str, str]) -> str:
+    """A pointer, or the pointer of member ``name`` of the object at ``pointer``."""
+    if isinstance(where, str):
+        return where
+    pointer, name = where
+    return f"{pointer}/{escape_pointer(name)}"
 
 
 class _Builder:
@@ -91,6 +101,12 @@ class _Builder:
             if not invalid and dtype in _PLAIN and type(raw) is str and \
                     "uppercaseOf" not in elem.facets:
                 into[key] = raw  # fast path: nothing beyond the schema to check
+                continue
+            if dtype not in _NESTED and not invalid:  # the pointer is built only if needed
+                typed = self.scalar(key if flat else f"{prefix}.{name}", elem, raw,
+                                    (pointer, name), nested=not flat)
+                if typed is not _SKIP:
+                    into[key] = typed
                 continue
             ptr = f"{pointer}/{escape_pointer(name)}"
             if invalid and ptr in invalid:
@@ -124,8 +140,13 @@ class _Builder:
                     out.append(typed)
         return out
 
-    def scalar(self, path: str, elem: Element, raw: Any, ptr: str, nested: bool = False) -> Any:
-        if elem.datatype == "integer" and isinstance(raw, float):
+    def scalar(self, path: str, elem: Element, raw: Any, where: str | tuple[str, str],
+               nested: bool = False) -> Any:
+        """The typed value of one scalar (``_SKIP`` when it is not bound); ``where`` is its
+        pointer, or the parent's pointer and its name (joined only for a finding)."""
+        kind = elem.datatype
+        if kind == "integer" and isinstance(raw, float):
+            ptr = _pointer(where)
             # JSON Schema counts 6.0 as an integer; XML's xs:integer does not, nor do we: the
             # same record must get the same findings in both encodings. orjson reads integers
             # beyond 64 bits as floats: those are out of range, as the exact XML value is.
@@ -140,7 +161,8 @@ class _Builder:
             return _SKIP
         try:
             value = datatypes.to_cel(raw, elem)
-            datatypes.check(raw, elem)
+            if kind in datatypes.CHECKED:
+                datatypes.check(raw, elem)
             if nested and isinstance(value, dt.datetime):
                 # cel-expr-python takes timestamps only as top-level variables: inside maps and
                 # lists they travel as RFC 3339 text (`timestamp(x.d)` in a rule; text order
@@ -149,9 +171,11 @@ class _Builder:
         except ValueError:
             return _SKIP  # lexically wrong: the schema check reports it
         except DatatypeError as exc:
-            self.rec.problems.append(DatatypeFinding(path, exc.facet, ptr, exc.message, str(raw)))
+            self.rec.problems.append(DatatypeFinding(path, exc.facet, _pointer(where),
+                                                     exc.message, str(raw)))
             return _SKIP
-        if "uppercaseOf" in elem.facets and not self._uppercase_ok(path, elem, raw, ptr):
+        if "uppercaseOf" in elem.facets and not self._uppercase_ok(path, elem, raw,
+                                                                   _pointer(where)):
             return _SKIP
         return value
 

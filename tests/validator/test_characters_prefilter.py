@@ -43,3 +43,25 @@ def test_each_forbidden_character_is_seen(bad: str, before: str, after: str) -> 
 
 def test_clean_text_is_cleared() -> None:
     assert not _may_hold({"bidder": {"name": "广州某某建设有限公司", "note": "tab\tand\nline"}})
+
+
+_SPACE = st.text(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028"
+                                 "\u2029\u202f\u205f\u3000"), max_size=4)
+
+
+@given(_DOCS, _SPACE)
+def test_a_blank_string_is_never_cleared(doc: Any, space: str) -> None:
+    """presence.may_hold_blank: any document holding an empty or white-space-only string
+    says look (Hypothesis: such a string planted in arbitrary documents)."""
+    from hegui.validator.presence import may_hold_blank
+
+    assert may_hold_blank({"planted": [doc, {"k": space}]})
+    if not may_hold_blank(doc):  # cleared: then truly no blank string in it
+        assert all(s.strip() for s in _strings(doc))
+
+
+def test_clean_documents_are_cleared() -> None:
+    from hegui.validator.presence import may_hold_blank
+
+    assert not may_hold_blank({"a": {"b": "广州", "c": ["x", "y z"], "n": 1, "t": True}})
+    assert may_hold_blank({"a": {"b": "广州", "c": ["", "y"]}})
