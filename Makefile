@@ -61,8 +61,10 @@ fuzz: install
 	ulimit -v 8388608 && HEGUI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HEGUI_FUZZ_SEED=$(FUZZ_SEED) \
 		HEGUI_FUZZ_OUT=out/fuzz $(BIN)/pytest -q -p no:cacheprovider -m fuzz tests/fuzz
 
+# The benchmarks of docs/architecture.md and issue 13, in one run (about an hour on 2 cores).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python -P benchmarks/bench_scaling.py
 	$(BIN)/python -P benchmarks/bench_platform.py
 	$(BIN)/python -P benchmarks/bench_batch.py
 

@@ -1,11 +1,13 @@
 """Batch throughput and memory of the CLI, measured from real runs (noisy machines: one run
 each): ``hegui validate --format jsonl`` over JSON Lines files of N apply payloads, serial and
-with ``--jobs 2``, printing payloads/s, the peak RSS the kernel reports for the process and its
-workers (``wait4``), and the speed-up; then each other report format once per size (with
-``--jobs``), its payloads/s and peak RSS. Never asserted in tests.
+with ``--jobs 2``, printing payloads/s, the peak RSS the kernel reports (``wait4``: the largest
+of the process and its workers) and the speed-up; then each other report format once per size
+(with ``--jobs``), its payloads/s and peak RSS; then a 1 GB JSON Lines archive of apply
+payloads with ``--format jsonl`` and ``--jobs`` (issue 13's goal: under 60 s, under 300 MiB).
+Never asserted in tests. The default sizes take about an hour on two cores.
 
-    .venv/bin/python -P benchmarks/bench_batch.py [--sizes 10000,100000] [--jobs 2]
-        [--formats json,junit,sarif,html,text]
+    .venv/bin/python -P benchmarks/bench_batch.py [--sizes 10000,100000,1000000] [--jobs 2]
+        [--formats json,junit,sarif,html,text] [--no-gigabyte]
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ def run(args: list[str]) -> tuple[float, int, int]:
 def main() -> None:
     """Print one line per size and job count."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--formats", default="json,junit,sarif,html,text",
                         help="report formats measured beside jsonl ('' for none)")
+    parser.add_argument("--no-gigabyte", dest="gigabyte", action="store_false",
+                        help="leave out the 1 GB archive")
     args = parser.parse_args()
     line = json.dumps(json.loads(APPLY.read_text(encoding="utf-8")), ensure_ascii=False)
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,6 +71,28 @@ def main() -> None:
                 out.unlink()
                 print(f"{n:>9,} payloads --format {fmt:<6} --jobs {args.jobs}: {n / wall:7.0f} "
                       f"payloads/s, peak RSS {rss:4d} MiB (report {size:.0f} MiB)")
+            path.unlink()
+        if args.gigabyte:
+            gigabyte(Path(tmp), line, args.jobs)
+
+
+def gigabyte(tmp: Path, line: str, jobs: int) -> None:
+    """Validate 1 GB of JSON Lines (as many apply payloads as fit) and print the figures."""
+    data = (line + "\n").encode("utf-8")
+    n = 10**9 // len(data)
+    path = tmp / "gigabyte.jsonl"
+    with path.open("wb") as f:
+        for _ in range(n):
+            f.write(data)
+    out = tmp / "gigabyte-out.jsonl"
+    wall, rss, code = run(["validate", "--spec", "eguarantee", str(path), "-q", "--format",
+                           "jsonl", "--output", f"jsonl={out}", "--jobs", str(jobs)])
+    assert code == 0, f"exit {code}"
+    print(f"1 GB archive ({path.stat().st_size / 10**9:.2f} GB, {n:,} apply payloads) --format "
+          f"jsonl --jobs {jobs}: {wall:.1f} s ({n / wall:.0f} payloads/s; goal under 60 s), "
+          f"peak RSS {rss} MiB (goal under 300 MiB)")
+    path.unlink()
+    out.unlink()
 
 
 if __name__ == "__main__":

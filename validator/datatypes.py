@@ -36,8 +36,19 @@ class DatatypeError(Exception):
         self.message = message
 
 
+#: A plain decimal (what the schemas' money and rate patterns admit), read without Decimal.
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
 def _decimal(text: str, scale: int) -> int:
     """Minor units of a decimal string at ``scale`` (exact; no float on the way)."""
+    if scale >= 0 and _PLAIN_DECIMAL.fullmatch(text):
+        whole, _, fraction = text.partition(".")
+        if len(fraction) > scale:
+            if fraction[scale:].strip("0"):
+                raise InvalidOperation  # finer than the scale
+            fraction = fraction[:scale]
+        return int(whole + fraction.ljust(scale, "0"))
     value = Decimal(text)
     if not value.is_finite():
         raise InvalidOperation

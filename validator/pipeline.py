@@ -172,7 +172,7 @@ def run_stages(stages: Sequence[Stage], work: Work) -> None:
         reason = (_not_reached(work.stopped_text) if work.stopped_text is not None
                   else stage.skip_reason(work))
         if reason is not None:
-            work.runs.append(StageRun(stage.name, "skipped", reason))
+            work.runs.append(_stage_run(stage.name, "skipped", reason))
             continue
         before = work.stopped
         try:
@@ -185,8 +185,24 @@ def run_stages(stages: Sequence[Stage], work: Work) -> None:
                 f"阶段 {stage.name} 内部错误，未完成检查：{detail}",
                 f"internal error in stage {stage.name}, evaluation did not finish: {detail}"))
         stopped = work.stopped is not None and before is None
-        work.runs.append(StageRun(stage.name, "stopped" if stopped else "ran", work.stopped_text
-                                  if stopped else None))
+        work.runs.append(_stage_run(stage.name, "stopped" if stopped else "ran",
+                                    work.stopped_text if stopped else None))
+
+
+#: Stage runs made so far (immutable, so shared): most payloads' runs are the same few, and a
+#: shared one is pickled once per chunk of results a worker sends back, not once per payload.
+_RUNS: dict[tuple[str, str, Text | None], StageRun] = {}
+
+
+def _stage_run(stage: str, status: Literal["ran", "stopped", "skipped"],
+               reason: Text | None) -> StageRun:
+    key = (stage, status, reason)
+    found = _RUNS.get(key)
+    if found is None:
+        found = StageRun(stage, status, reason)
+        if len(_RUNS) < 256:  # reasons that quote a payload are not kept
+            _RUNS[key] = found
+    return found
 
 
 def _not_reached(why: Text) -> Text:
