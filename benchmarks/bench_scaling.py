@@ -67,8 +67,9 @@ def measure(label: str, validator: Validator, build: Callable[[int], bytes], n: 
         times.append(time.perf_counter() - start)
     ms = sorted(times)[len(times) // 2] * 1000
     failed = sum(1 for f in result.findings if f.stage == "rule" and "无法求值" in f.message.zh)
+    why = f" ({result.error.en})" if result.verdict == "error" and result.error else ""
     print(f"{label} {n:>6,} items ({len(data) / 1024:8.0f} KiB): {ms:9.1f} ms, "
-          f"{ms * 1000 / n:7.1f} us/item; verdict {result.verdict}; rules evaluated "
+          f"{ms * 1000 / n:7.1f} us/item; verdict {result.verdict}{why}; rules evaluated "
           f"{len(result.rules_evaluated)}/{rules}, unchecked {len(result.rules_unchecked)}, "
           f"failed {failed}")
 

@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from hegui.validator.inputs import Payload, jsonl_payloads, os_error_text
 from hegui.validator.limits import Limits
+from hegui.validator.spec import Text
 
 #: Bytes of lines per range for ``--jobs`` (about 70 apply messages); Dask tasks take larger.
 RANGE_BYTES = 1 << 18
@@ -125,7 +126,12 @@ def range_payloads(unit: JsonlRange, limits: Limits) -> Iterator[Payload]:
             yield from jsonl_payloads(unit.name, window, limits, first_line=unit.first_line,
                                       whole_file=False)
     except OSError as exc:
-        yield Payload(unit.name, b"", read_error=os_error_text(exc))
+        why = os_error_text(exc)
+        yield Payload(unit.name, b"", read_error=Text(
+            f"{why.zh}（工作进程按此路径读取 JSON Lines 文件；使用 --dask 时，文件须在各工作节点的"
+            "同一路径下可读）",
+            f"{why.en} (the worker reads the JSON Lines file at this path: with --dask, the file "
+            "must be readable at the same path on every worker)"))
 
 
 def payloads_of(units: Iterable[Unit], limits: Limits) -> Iterator[Payload]:
