@@ -70,3 +70,5 @@ def test_a_file_that_vanishes_is_a_read_error(tmp_path: Path) -> None:
     path.unlink()
     (payload,) = payloads_of([unit], DEFAULT_LIMITS)
     assert payload.read_error is not None and payload.source == str(path)
+    assert "same path on every worker" in payload.read_error.en
+    assert "同一路径" in payload.read_error.zh
