@@ -44,11 +44,7 @@ def expand(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS,
 
     ``skip``: resolved paths of files met in folders that are not payloads (a test-pack
     manifest given to ``--expect``)."""
-    for arg in paths:
-        if arg == "-":
-            yield from _stdin(sys.stdin.buffer, limits)
-            continue
-        yield from _argument(Path(arg), arg, limits, skip)
+    yield from expand_units(paths, limits, skip)  # no ranges: every item is a Payload
 
 
 def expand_units(paths: Iterable[str], limits: Limits = DEFAULT_LIMITS,
